@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from evidentia.custody.signing import public_verifier_key
+from evidentia.evidence.vaultio import create_keyring_if_missing
+
+
+class Command(BaseCommand):
+    help = "Create the database schema and the agency keys (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(f"Database ready ({settings.DATABASES['default']['ENGINE']}).")
+        if create_keyring_if_missing():
+            self.stdout.write(f"Created the key-encryption key at {settings.KEK_FILE} (mode 0600).")
+        else:
+            self.stdout.write("Key-encryption key present.")
+        self.stdout.write(f"Ledger verifier key: {public_verifier_key()}")
+        self.stdout.write(self.style.SUCCESS(f"Evidentia home: {settings.EVIDENTIA_HOME}"))

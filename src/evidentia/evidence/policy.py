@@ -1,0 +1,83 @@
+"""Who may see, play and download evidence: role plus relation, deny by default.
+
+- custodians see everything outside restricted cases;
+- auditors and administrators see metadata and custody, never the media;
+- officers see their own recordings; supervisors see their unit's;
+- investigators and standards investigators see the items of cases they belong to;
+- restricted cases hide their items from everyone who is not a member, custodians too.
+Prosecutors get nothing until a share grants it (the sharing issue).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from evidentia.accounts.models import Role, User
+from evidentia.evidence.models import Item
+
+METADATA_ALL = {Role.CUSTODIAN, Role.AUDITOR, Role.ADMIN}
+INGESTERS = {Role.OFFICER, Role.CUSTODIAN, Role.SUPERVISOR, Role.INVESTIGATOR, Role.ADMIN}
+DOWNLOADERS = {Role.CUSTODIAN, Role.INVESTIGATOR, Role.STANDARDS_INVESTIGATOR}
+
+
+def _restricted_elsewhere(user: User) -> Q:
+    """Items in a restricted case the user is not a member of."""
+    return Q(cases__restricted=True) & ~Q(cases__members=user)
+
+
+def visible_items(user: User) -> QuerySet[Item]:
+    items = Item.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return items.none()
+    member = Q(cases__members=user)
+    if user.role in METADATA_ALL:
+        rule = Q(pk__isnull=False)
+    elif user.role == Role.OFFICER:
+        rule = Q(officer=user) | member
+    elif user.role == Role.SUPERVISOR:
+        rule = Q(officer=user) | member
+        if user.unit_id:
+            rule |= Q(unit_id=user.unit_id)
+    elif user.role in (Role.INVESTIGATOR, Role.STANDARDS_INVESTIGATOR):
+        rule = member
+    else:
+        return items.none()
+    hidden = Item.objects.filter(_restricted_elsewhere(user)).values("pk")
+    return items.filter(rule).exclude(pk__in=hidden).distinct()
+
+
+def can_view(user: User, item: Item) -> bool:
+    return visible_items(user).filter(pk=item.pk).exists()
+
+
+def can_play(user: User, item: Item) -> bool:
+    if user.role in (Role.AUDITOR, Role.ADMIN):
+        return False
+    return can_view(user, item)
+
+
+def can_download(user: User, item: Item) -> bool:
+    return user.role in DOWNLOADERS and can_view(user, item)
+
+
+def can_ingest(user: User) -> bool:
+    return user.is_active and user.role in INGESTERS
+
+
+def can_ingest_for(user: User, officer: User | None) -> bool:
+    """Officers ingest their own recordings; custodians and supervisors anyone's."""
+    if not can_ingest(user):
+        return False
+    if officer is None or officer == user:
+        return True
+    return user.role in (Role.CUSTODIAN, Role.SUPERVISOR, Role.ADMIN, Role.INVESTIGATOR)
+
+
+def can_edit_metadata(user: User, item: Item) -> bool:
+    return user.role in (Role.CUSTODIAN, Role.SUPERVISOR, Role.INVESTIGATOR) and can_view(
+        user, item
+    )
+
+
+def can_run_fixity(user: User) -> bool:
+    return user.role in (Role.CUSTODIAN, Role.ADMIN)

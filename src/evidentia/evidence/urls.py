@@ -1,0 +1,10 @@
+from django.urls import path
+
+from evidentia.evidence import views
+
+app_name = "evidence"
+urlpatterns = [
+    path("", views.evidence_list, name="list"),
+    path("<uuid:item_id>/", views.evidence_detail, name="detail"),
+    path("<uuid:item_id>/download", views.evidence_download, name="download"),
+]

@@ -1,0 +1,219 @@
+"""Django settings. Every value comes from the environment (see docs/operations.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from evidentia.core.config import env, env_bool, env_int, home
+
+BASE_DIR = Path(__file__).resolve().parent
+EVIDENTIA_HOME = home()
+EVIDENTIA_HOME.mkdir(parents=True, exist_ok=True)
+KEYS_DIR = EVIDENTIA_HOME / "keys"
+
+
+def _secret_key() -> str:
+    configured = env("EVIDENTIA_SECRET_KEY")
+    if configured:
+        return configured
+    path = KEYS_DIR / "django_secret"
+    KEYS_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("EVIDENTIA_DEBUG", False)
+ALLOWED_HOSTS = (env("EVIDENTIA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in (env("EVIDENTIA_CSRF_ORIGINS", "") or "").split(",") if o]
+
+AGENCY_NAME = env("EVIDENTIA_AGENCY_NAME", "Evidentia Demo Police Department")
+# The origin line of signed checkpoints (C2SP checkpoint): a schema-less URL prefix.
+LEDGER_ORIGIN = env("EVIDENTIA_LEDGER_ORIGIN", "evidentia.example/demo-pd/custody")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "evidentia.core",
+    "evidentia.accounts",
+    "evidentia.custody",
+    "evidentia.evidence",
+    "evidentia.cases",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "evidentia.accounts.middleware.RequireVerifiedStaffMiddleware",
+    "evidentia.evidence.uploads.StreamUploadsMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "evidentia.urls"
+WSGI_APPLICATION = "evidentia.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "evidence:list"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "evidentia.core.context.agency",
+            ],
+        },
+    }
+]
+
+_sqlite_path = EVIDENTIA_HOME / "evidentia.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL") or f"sqlite:///{_sqlite_path}", conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE makes writers queue on the database lock instead of failing
+        # on a read-to-write upgrade: the ledger needs serialised appends.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # A file, not :memory:, so tests with several connections see real locking.
+    DATABASES["default"]["TEST"] = {"NAME": str(EVIDENTIA_HOME / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# CJIS 5.5.3: lock after 5 failures for 10 minutes. 5.5.5: 30-minute idle timeout.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=10)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per-account lockout is what CJIS asks for; locking by IP would lock out a whole
+# station behind one NAT address after one officer's typos.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "evidentia.accounts.views.lockout_response"
+AXES_VERBOSE = False
+SESSION_COOKIE_AGE = env_int("EVIDENTIA_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("EVIDENTIA_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+OTP_TOTP_ISSUER = AGENCY_NAME
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = EVIDENTIA_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+
+# The vault.
+BLOB_BACKEND = env("EVIDENTIA_BLOB_BACKEND", "local")  # local | s3
+BLOB_DIR = Path(env("EVIDENTIA_BLOB_DIR") or EVIDENTIA_HOME / "blobs")
+S3_BUCKET = env("EVIDENTIA_S3_BUCKET")
+S3_ENDPOINT_URL = env("EVIDENTIA_S3_ENDPOINT_URL")
+S3_REGION = env("EVIDENTIA_S3_REGION", "us-east-1")
+S3_ACCESS_KEY = env("EVIDENTIA_S3_ACCESS_KEY")
+S3_SECRET_KEY = env("EVIDENTIA_S3_SECRET_KEY")
+S3_PREFIX = env("EVIDENTIA_S3_PREFIX", "")
+KEK_FILE = Path(env("EVIDENTIA_KEK_PATH") or KEYS_DIR / "kek.keys")
+KEK_INLINE = env("EVIDENTIA_KEK")
+SIGNING_KEY_FILE = Path(env("EVIDENTIA_SIGNING_KEY_PATH") or KEYS_DIR / "ledger-signing.pem")
+SEGMENT_SIZE = env_int("EVIDENTIA_SEGMENT_SIZE", 1 << 20)
+MAX_UPLOAD_BYTES = env_int("EVIDENTIA_MAX_UPLOAD_BYTES", 64 * 1024**3)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = str(EVIDENTIA_HOME / "tmp")
+(EVIDENTIA_HOME / "tmp").mkdir(exist_ok=True)
+
+# The ledger signs a checkpoint after writes, at most this often; beat covers the rest.
+CHECKPOINT_MIN_INTERVAL_SECONDS = env_int("EVIDENTIA_CHECKPOINT_MIN_INTERVAL", 1)
+
+# Celery: an embedded SQLite broker by default, Redis in production.
+CELERY_BROKER_URL = (
+    env("CELERY_BROKER_URL") or f"sqla+sqlite:///{EVIDENTIA_HOME / 'broker.sqlite3'}"
+)
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env_bool("EVIDENTIA_TASKS_EAGER", False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE_FILENAME = str(EVIDENTIA_HOME / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "custody-checkpoint": {
+        "task": "evidentia.custody.tasks.sign_checkpoint",
+        "schedule": env_int("EVIDENTIA_CHECKPOINT_EVERY_SECONDS", 60),
+    },
+    "daily-fixity": {
+        "task": "evidentia.evidence.tasks.run_fixity",
+        "schedule": 24 * 3600,
+    },
+}
+
+EMAIL_BACKEND = env("EVIDENTIA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+LOG_LEVEL = env("EVIDENTIA_LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+}

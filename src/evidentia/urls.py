@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from evidentia.api import api
+
+admin.site.site_header = "Evidentia administration"
+handler404 = "evidentia.core.views.not_found"
+handler500 = "evidentia.core.views.server_error"
+handler403 = "evidentia.core.views.forbidden"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="evidence:list", permanent=False)),
+    path("accounts/", include("evidentia.accounts.urls")),
+    path("evidence/", include("evidentia.evidence.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,136 @@
+"""Shared fixtures: named personas, one per role, and a signed-in client for each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from evidentia.accounts.models import Role, Unit, User
+from evidentia.evidence.vaultio import create_keyring_if_missing
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+PASSWORD = "correct horse battery staple 9"
+
+
+def shared_file(*parts: str) -> Path:
+    """A file from ../shared/data, or skip the test when the folder is absent."""
+    path = SHARED.joinpath("data", *parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent (../shared is only beside a developer's checkout)")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state(settings, tmp_path_factory, tmp_path):
+    """Keys live in a temporary home for the session; each test gets its own blobs."""
+    home = tmp_path_factory.getbasetemp() / "home"
+    home.mkdir(exist_ok=True)
+    settings.BLOB_DIR = tmp_path / "blobs"
+    settings.KEK_FILE = home / "keys" / "kek.keys"
+    settings.SIGNING_KEY_FILE = home / "keys" / "ledger-signing.pem"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CHECKPOINT_MIN_INTERVAL_SECONDS = 0
+    create_keyring_if_missing()
+    yield
+
+
+@pytest.fixture
+def north(db) -> Unit:
+    return Unit.objects.create(code="north", name="North Precinct")
+
+
+@pytest.fixture
+def south(db) -> Unit:
+    return Unit.objects.create(code="south", name="South Precinct")
+
+
+def make_user(username: str, role: str, unit: Unit | None = None, badge: str = "") -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        unit=unit,
+        badge_number=badge,
+        first_name=username.split("_")[0].title(),
+    )
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return user
+
+
+@pytest.fixture
+def olivia(north) -> User:
+    """Olivia is a patrol officer in North precinct."""
+    return make_user("olivia", Role.OFFICER, north, badge="N-1042")
+
+
+@pytest.fixture
+def oscar(south) -> User:
+    """Oscar is an officer in South precinct."""
+    return make_user("oscar", Role.OFFICER, south, badge="S-2077")
+
+
+@pytest.fixture
+def sam(north) -> User:
+    """Sam supervises North precinct."""
+    return make_user("sam", Role.SUPERVISOR, north, badge="N-0900")
+
+
+@pytest.fixture
+def carmen(db) -> User:
+    """Carmen is the evidence custodian."""
+    return make_user("carmen", Role.CUSTODIAN)
+
+
+@pytest.fixture
+def ivan(db) -> User:
+    """Ivan is a detective."""
+    return make_user("ivan", Role.INVESTIGATOR, badge="D-311")
+
+
+@pytest.fixture
+def stella(db) -> User:
+    """Stella investigates complaints for professional standards."""
+    return make_user("stella", Role.STANDARDS_INVESTIGATOR)
+
+
+@pytest.fixture
+def petra(db) -> User:
+    """Petra is a prosecutor at the district attorney's office."""
+    return make_user("petra", Role.PROSECUTOR)
+
+
+@pytest.fixture
+def audrey(db) -> User:
+    """Audrey audits the custody ledger."""
+    return make_user("audrey", Role.AUDITOR)
+
+
+@pytest.fixture
+def adam(db) -> User:
+    """Adam administers the system."""
+    user = make_user("adam", Role.ADMIN)
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign in with password and a verified second factor, as the login flow leaves it."""
+    client.force_login(user)
+    device = TOTPDevice.objects.get(user=user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def as_user(client):
+    def _as(user: User) -> Client:
+        return sign_in(Client(), user)
+
+    return _as
