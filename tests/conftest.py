@@ -33,6 +33,7 @@ def _isolated_state(settings, tmp_path_factory, tmp_path):
     settings.SIGNING_KEY_FILE = home / "keys" / "ledger-signing.pem"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CHECKPOINT_MIN_INTERVAL_SECONDS = 0
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     create_keyring_if_missing()
     yield
 

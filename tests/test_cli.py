@@ -35,12 +35,19 @@ def run(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
         [*EVIDENTIA, *args], env=env_for(home), capture_output=True, text=True, timeout=300
     )
     if check and result.returncode != 0:
-        raise AssertionError(f"evidentia {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        raise AssertionError(
+            f"evidentia {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
 def count_items(home: Path) -> int:
-    out = run(home, "shell", "-c", "from evidentia.evidence.models import Item; print(Item.objects.count())")
+    out = run(
+        home,
+        "shell",
+        "-c",
+        "from evidentia.evidence.models import Item; print(Item.objects.count())",
+    )
     return int(out.stdout.strip().splitlines()[-1])
 
 
@@ -95,20 +102,27 @@ def test_an_ingest_killed_mid_write_leaves_no_evidence_and_doctor_cleans_up(home
     assert count_items(home) == before
     out = run(home, "doctor", "--grace-seconds", "0").stdout
     assert "1 half-written upload" in out or "1 orphan blob" in out
-    keys = run(home, "shell", "-c",
-               "from evidentia.evidence.vaultio import store;"
-               "from evidentia.evidence.models import Blob;"
-               "print(sorted(store().iter_keys()) == sorted(Blob.objects.values_list('storage_key', flat=True)),"
-               " list(store().iter_incomplete()))").stdout
+    check = (
+        "from evidentia.evidence.vaultio import store\n"
+        "from evidentia.evidence.models import Blob\n"
+        "rows = sorted(Blob.objects.values_list('storage_key', flat=True))\n"
+        "print(sorted(store().iter_keys()) == rows, list(store().iter_incomplete()))"
+    )
+    keys = run(home, "shell", "-c", check).stdout
     assert keys.strip().splitlines()[-1] == "True []"
 
 
 def test_a_wrong_kek_gives_a_clear_error(home, tmp_path):
     from evidentia.core.keys import KeyRing
 
+    note = tmp_path / "note.txt"
+    note.write_bytes(os.urandom(1000))
+    run(home, "ingest", str(note), "--officer", "N-1042")
     env = env_for(home)
     env["EVIDENTIA_KEK"] = KeyRing.generate().to_text()
-    result = subprocess.run([*EVIDENTIA, "fixity"], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [*EVIDENTIA, "fixity"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "KEK" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr

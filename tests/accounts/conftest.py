@@ -22,8 +22,6 @@ AGENT = "pytest-browser/1.0"
 def _accounts_routes(settings) -> None:
     """Every accounts test uses its own routes (see urls.py), none of other apps'."""
     settings.ROOT_URLCONF = "tests.accounts.urls"
-    # Personas are made per test; a fast hasher keeps the suite quick (policy is unchanged).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def code_for(device: TOTPDevice, ahead: int = 0) -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from evidentia.core.keys import KeyRing
-from evidentia.core.storage import LocalStore, S3Store, Store
+from evidentia.core.s3store import S3Store
+from evidentia.core.storage import LocalStore, Store
 from evidentia.core.vault import Vault
 
 BUCKET = "evidentia-test"

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from evidentia.core.storage import (
-    AlreadyExistsError,
-    LocalStore,
-    NotFoundError,
-    S3Store,
-    Store,
-)
+from evidentia.core.s3store import S3Store
+from evidentia.core.storage import AlreadyExistsError, LocalStore, NotFoundError, Store
 
 KEY = "ab/cd/blob-1"
 
@@ -156,3 +151,18 @@ def test_s3_writes_stream_in_multiple_parts(s3_store: S3Store) -> None:
 def test_s3_parts_below_the_minimum_size_are_refused() -> None:
     with pytest.raises(ValueError):
         S3Store("bucket", part_size=1 << 20, client=object())
+
+
+def test_a_committed_blob_knows_when_it_was_written(store: Store) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    with store.open_writer("ti/me/stamped") as writer:
+        writer.write(b"when")
+        writer.commit()
+    written = store.modified_at("ti/me/stamped")
+    assert abs(datetime.now(UTC) - written) < timedelta(minutes=5)
+
+
+def test_asking_when_a_missing_blob_was_written_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError):
+        store.modified_at("no/such/blob")

@@ -22,7 +22,7 @@ def filled(db, olivia):
 
 def test_anyone_can_fetch_the_signed_checkpoint(filled):
     body = Client().get("/api/v1/custody/checkpoint").json()
-    origin, size, root = rfc6962.open_checkpoint(body["note"], body["verifier_key"])
+    _, size, root = rfc6962.open_checkpoint(body["note"], body["verifier_key"])
     assert size == body["tree_size"] == 12
     assert base64.b64decode(body["root_hash"]) == root
 

@@ -22,8 +22,9 @@ def test_events_get_consecutive_sequence_numbers_from_zero(db):
 def test_an_event_body_is_canonical_json_with_a_z_timestamp(db, olivia):
     event = ledger.record(events.LOGIN_SUCCESS, actor=olivia, detail={"b": 1, "a": "é"})
     body = event.body
-    assert body == json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"),
-                              ensure_ascii=False)
+    assert body == json.dumps(
+        json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     data = json.loads(body)
     assert data["time"].endswith("Z")
     assert data["actor"]["username"] == "olivia"
@@ -48,7 +49,7 @@ def test_a_write_is_followed_by_a_signed_checkpoint(db, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         ledger.record(events.LOGIN_SUCCESS, actor="test")
     cp = Checkpoint.objects.get()
-    origin, size, root = rfc6962.open_checkpoint(cp.note, public_verifier_key())
+    _, size, root = rfc6962.open_checkpoint(cp.note, public_verifier_key())
     assert size == 1
     assert root == merkle.root_of([bytes(Event.objects.get().leaf_hash)])
 
@@ -115,5 +116,7 @@ def test_concurrent_writers_get_gap_free_unique_numbers():
     assert not errors
     seqs = list(Event.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(60))
-    size, root = ledger.tree_state()
-    assert root == merkle.root_of(bytes(h) for h in Event.objects.values_list("leaf_hash", flat=True))
+    _, root = ledger.tree_state()
+    assert root == merkle.root_of(
+        bytes(h) for h in Event.objects.values_list("leaf_hash", flat=True)
+    )

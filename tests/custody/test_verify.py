@@ -56,18 +56,24 @@ def test_the_last_row_deleted_is_caught_by_the_checkpoint(ten_events):
 def test_reordered_rows_are_caught_at_the_first_moved_number(ten_events):
     a = Event.objects.get(seq=3)
     b = Event.objects.get(seq=7)
-    sql("UPDATE custody_event SET body = %s, leaf_hash = %s WHERE seq = 3",
-        [b.body, bytes(b.leaf_hash)])
-    sql("UPDATE custody_event SET body = %s, leaf_hash = %s WHERE seq = 7",
-        [a.body, bytes(a.leaf_hash)])
+    sql(
+        "UPDATE custody_event SET body = %s, leaf_hash = %s WHERE seq = 3",
+        [b.body, bytes(b.leaf_hash)],
+    )
+    sql(
+        "UPDATE custody_event SET body = %s, leaf_hash = %s WHERE seq = 7",
+        [a.body, bytes(a.leaf_hash)],
+    )
     assert run_verify().first_bad_seq == 3
 
 
 def test_a_rewrite_that_also_forges_the_leaf_hash_fails_the_signed_checkpoint(ten_events):
     event = Event.objects.get(seq=5)
     forged = event.body.replace('"i":5', '"i":50')
-    sql("UPDATE custody_event SET body = %s, leaf_hash = %s WHERE seq = 5",
-        [forged, merkle.leaf_hash(forged.encode())])
+    sql(
+        "UPDATE custody_event SET body = %s, leaf_hash = %s WHERE seq = 5",
+        [forged, merkle.leaf_hash(forged.encode())],
+    )
     report = run_verify()
     assert not report.ok
     assert report.first_bad_seq == 5

@@ -21,7 +21,9 @@ from tests.evidence.helpers import ingest_bytes
 def test_a_clip_is_stored_with_its_sha256_and_an_ingest_event(db, olivia, clip_path):
     import hashlib
 
-    item = ingest_path(clip_path, Submission(clip_path.name, "cli", officer=olivia), actor=olivia).item
+    item = ingest_path(
+        clip_path, Submission(clip_path.name, "cli", officer=olivia), actor=olivia
+    ).item
     assert item.blob.sha256 == hashlib.sha256(clip_path.read_bytes()).hexdigest()
     event = Event.objects.get(item_id=item.pk)
     assert event.kind == events.INGESTED
@@ -29,12 +31,16 @@ def test_a_clip_is_stored_with_its_sha256_and_an_ingest_event(db, olivia, clip_p
 
 
 def test_the_vault_copy_reads_back_identical(db, olivia, clip_path):
-    item = ingest_path(clip_path, Submission(clip_path.name, "cli", officer=olivia), actor=olivia).item
+    item = ingest_path(
+        clip_path, Submission(clip_path.name, "cli", officer=olivia), actor=olivia
+    ).item
     assert b"".join(vault().iter_plaintext(ref(item.blob))) == clip_path.read_bytes()
 
 
 def test_processing_fills_media_metadata_from_pyav(db, olivia, clip_path):
-    item = ingest_path(clip_path, Submission(clip_path.name, "cli", officer=olivia), actor=olivia).item
+    item = ingest_path(
+        clip_path, Submission(clip_path.name, "cli", officer=olivia), actor=olivia
+    ).item
     process(item)
     item.refresh_from_db()
     assert item.processing == Processing.DONE
@@ -46,7 +52,9 @@ def test_processing_fills_media_metadata_from_pyav(db, olivia, clip_path):
 
 
 def test_recorded_at_and_ingested_at_are_kept_apart(db, olivia, clip_path):
-    item = ingest_path(clip_path, Submission(clip_path.name, "cli", officer=olivia), actor=olivia).item
+    item = ingest_path(
+        clip_path, Submission(clip_path.name, "cli", officer=olivia), actor=olivia
+    ).item
     process(item)
     item.refresh_from_db()
     assert item.ingested_at > item.recorded_at
@@ -100,7 +108,13 @@ def test_a_two_gigabyte_sparse_file_is_stored_and_fails_processing_fast(db, oliv
 
 @pytest.mark.parametrize(
     "name",
-    ["../../etc/passwd", "clip\x00.mp4", "Überwachung 🚓 – 現場.mp4", "..\\..\\boot.ini", "/abs/path.mp4"],
+    [
+        "../../etc/passwd",
+        "clip\x00.mp4",
+        "Überwachung 🚓 – 現場.mp4",  # noqa: RUF001
+        "..\\..\\boot.ini",
+        "/abs/path.mp4",
+    ],
 )
 def test_a_strange_file_name_is_stored_safely_and_kept_as_metadata(db, olivia, name):
     item = ingest_bytes(b"evidence bytes " + name.encode(), name, officer=olivia)
@@ -111,7 +125,9 @@ def test_a_strange_file_name_is_stored_safely_and_kept_as_metadata(db, olivia, n
 
 def test_identical_content_links_to_the_existing_item_and_records_it(db, olivia):
     first = ingest_bytes(b"same bytes", "a.mp4", officer=olivia)
-    second = ingest(io.BytesIO(b"same bytes"), Submission("b.mp4", "api", officer=olivia), actor=olivia)
+    second = ingest(
+        io.BytesIO(b"same bytes"), Submission("b.mp4", "api", officer=olivia), actor=olivia
+    )
     assert not second.created
     assert second.item.pk == first.pk
     assert Blob.objects.count() == 1

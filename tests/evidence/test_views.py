@@ -119,7 +119,9 @@ def test_a_detective_on_the_case_can_open_its_evidence(olivias_clip, ivan, as_us
     assert as_user(ivan).get(f"/evidence/{olivias_clip.pk}/").status_code == 200
 
 
-def test_a_restricted_case_hides_its_items_even_from_the_custodian(olivias_clip, stella, carmen, as_user):
+def test_a_restricted_case_hides_its_items_even_from_the_custodian(
+    olivias_clip, stella, carmen, as_user
+):
     case = cases.create_case(number="IA-2", title="Complaint", actor=stella, restricted=True)
     cases.link_item(case, olivias_clip, actor=stella)
     assert as_user(carmen).get(f"/evidence/{olivias_clip.pk}/").status_code == 404

@@ -40,11 +40,11 @@ class User(AbstractUser):
     class Meta:
         ordering = ["username"]
 
-    def has_role(self, *roles: str) -> bool:
-        return self.is_active and self.role in roles
-
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles
 
 
 class Scope(models.TextChoices):
@@ -72,6 +72,9 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.PREFIX}{self.lookup}…)"
+
     @staticmethod
     def hash_secret(secret: str) -> str:
         # Tokens carry 256 bits of entropy, so a fast hash is enough; no salt needed.
@@ -84,6 +87,3 @@ class ApiToken(models.Model):
             and (self.expires_at is None or self.expires_at > now)
             and self.user.is_active
         )
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.PREFIX}{self.lookup}…)"

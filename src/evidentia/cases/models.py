@@ -52,6 +52,9 @@ class CaseMember(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_membership")]
 
+    def __str__(self) -> str:
+        return f"{self.user} in {self.case}"
+
 
 class CaseItem(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT)
@@ -63,3 +66,6 @@ class CaseItem(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "item"], name="one_link")]
+
+    def __str__(self) -> str:
+        return f"{self.item} in {self.case}"

@@ -62,7 +62,7 @@ def link_item(
     """Link evidence to a case; False if it was already linked."""
     check_can_link(actor, case)
     with transaction.atomic():
-        link, created = CaseItem.objects.get_or_create(
+        _, created = CaseItem.objects.get_or_create(
             case=case,
             item=item,
             defaults={"added_by": actor if isinstance(actor, User) else case.created_by},

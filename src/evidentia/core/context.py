@@ -3,4 +3,4 @@ from django.http import HttpRequest
 
 
 def agency(request: HttpRequest) -> dict[str, str]:
-    return {"agency_name": settings.AGENCY_NAME}
+    return {"agency_name": str(settings.AGENCY_NAME)}

@@ -33,6 +33,9 @@ class Node(models.Model):
     key = models.BigIntegerField(primary_key=True)
     hash = models.BinaryField(max_length=32)
 
+    def __str__(self) -> str:
+        return f"node {self.key >> 56}/{self.key & ((1 << 56) - 1)}"
+
     @staticmethod
     def make_key(level: int, index: int) -> int:
         return level << 56 | index
@@ -44,6 +47,9 @@ class Head(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     size = models.BigIntegerField(default=0)
     peaks = models.BinaryField(default=b"")
+
+    def __str__(self) -> str:
+        return f"ledger head @{self.size}"
 
 
 class Checkpoint(models.Model):

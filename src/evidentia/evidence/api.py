@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.files.uploadhandler import StopUpload
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from evidentia.accounts.auth import ApiAuth
@@ -126,7 +126,7 @@ def _submission(request: HttpRequest, name: str) -> Submission:
     openapi_extra=UPLOAD_DOC,
     summary="Ingest a file (streamed multipart upload)",
 )
-def upload(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def upload(request: HttpRequest) -> Status:
     """Streams the `file` part straight into the encrypted vault while hashing it.
     Returns 201 for new evidence, 200 when identical content is already evidence."""
     if not policy.can_ingest(request.user):
@@ -151,7 +151,9 @@ def upload(request: HttpRequest) -> tuple[int, dict[str, Any]]:
         vault().store.delete(upload.written.storage_key)
         raise
     result = finish(upload.written, upload.head, sub, actor=request.user, request=request)
-    return (201 if result.created else 200), item_out(result.item, duplicate=not result.created)
+    return Status(
+        201 if result.created else 200, item_out(result.item, duplicate=not result.created)
+    )
 
 
 @router.get("", response=list[ItemOut], auth=ApiAuth("evidence:read"))

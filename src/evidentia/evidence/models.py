@@ -122,6 +122,9 @@ class Job(models.Model):
         ordering = ["created_at"]
         constraints = [models.UniqueConstraint(fields=["item", "kind"], name="one_job_per_kind")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.item_id}: {self.state}"
+
 
 class FixityAlert(models.Model):
     blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="alerts")
@@ -135,6 +138,9 @@ class FixityAlert(models.Model):
     class Meta:
         ordering = ["-detected_at"]
 
+    def __str__(self) -> str:
+        return f"fixity alert on {self.blob_id}"
+
 
 class FixityRun(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
@@ -142,3 +148,6 @@ class FixityRun(models.Model):
     checked = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     trigger = models.CharField(max_length=20, default="schedule")
+
+    def __str__(self) -> str:
+        return f"fixity run {self.started_at:%Y-%m-%d %H:%M}"

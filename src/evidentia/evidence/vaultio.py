@@ -9,7 +9,8 @@ from functools import lru_cache
 from django.conf import settings
 
 from evidentia.core.keys import KeyFileError, KeyRing, write_private_file
-from evidentia.core.storage import LocalStore, S3Store, Store
+from evidentia.core.s3store import S3Store
+from evidentia.core.storage import LocalStore, Store
 from evidentia.core.vault import BlobRef, Vault
 from evidentia.evidence.models import Blob
 

@@ -4,9 +4,6 @@ nothing else writes accounts. Split by aggregate; import from here.
 """
 
 from evidentia.accounts.services._common import (
-    ACCOUNT_ENABLED,
-    MFA_REMOVED,
-    PASSWORD_CHANGED,
     ROLE_SCOPES,
     allowed_scopes,
     is_admin,
@@ -35,9 +32,6 @@ from evidentia.accounts.services.users import (
 )
 
 __all__ = [
-    "ACCOUNT_ENABLED",
-    "MFA_REMOVED",
-    "PASSWORD_CHANGED",
     "ROLE_SCOPES",
     "allowed_scopes",
     "authenticate_token",

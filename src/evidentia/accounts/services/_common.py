@@ -9,12 +9,7 @@ from django.http import HttpRequest
 
 from evidentia.accounts.models import Role, Scope, User
 from evidentia.core.errors import PermissionDenied
-from evidentia.custody import events, ledger
-
-# Kinds not (yet) named in custody/events.py; the fallbacks keep the names stable.
-PASSWORD_CHANGED: str = getattr(events, "PASSWORD_CHANGED", "account.password_changed")
-ACCOUNT_ENABLED: str = getattr(events, "ACCOUNT_ENABLED", "account.enabled")
-MFA_REMOVED: str = getattr(events, "MFA_REMOVED", "auth.mfa.removed")
+from evidentia.custody import ledger
 
 _ALL_SCOPES = frozenset(Scope.values)
 _READ = frozenset({Scope.EVIDENCE_READ, Scope.CUSTODY_READ})

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evidentia.accounts.models import User
-from evidentia.accounts.services._common import MFA_REMOVED, _ref, _require_admin
+from evidentia.accounts.services._common import _ref, _require_admin
 from evidentia.core.errors import Conflict
 from evidentia.custody import events, ledger
 
@@ -60,9 +60,11 @@ def reset_totp(device: TOTPDevice, *, actor: Any, request: HttpRequest | None = 
     """Remove an authenticator (a lost phone). Only administrators; the owner re-enrols
     at their next sign-in, so reset the password too and hand it over in person."""
     owner = device.user
-    _require_admin(actor, "reset an authenticator", MFA_REMOVED, request=request, subject=owner)
+    _require_admin(
+        actor, "reset an authenticator", events.MFA_REMOVED, request=request, subject=owner
+    )
     with transaction.atomic():
         detail = {"user": _ref(owner), "device": device.persistent_id, "name": device.name}
         detail["confirmed"] = device.confirmed
         device.delete()
-        ledger.record(MFA_REMOVED, actor=actor, request=request, detail=detail)
+        ledger.record(events.MFA_REMOVED, actor=actor, request=request, detail=detail)

@@ -11,8 +11,6 @@ from django.http import HttpRequest
 
 from evidentia.accounts.models import Role, Unit, User
 from evidentia.accounts.services._common import (
-    ACCOUNT_ENABLED,
-    PASSWORD_CHANGED,
     _ref,
     _require_admin,
 )
@@ -129,7 +127,7 @@ def change_role(user: User, role: str, *, actor: Any, request: HttpRequest | Non
 
 def set_active(user: User, active: bool, *, actor: Any, request: HttpRequest | None = None) -> User:
     """Enable or disable an account. A disabled account cannot sign in or use its tokens."""
-    kind = events.ACCOUNT_DISABLED if not active else ACCOUNT_ENABLED
+    kind = events.ACCOUNT_DISABLED if not active else events.ACCOUNT_ENABLED
     _require_admin(actor, "enable or disable accounts", kind, request=request, subject=user)
     if not active and user.pk == getattr(actor, "pk", None):
         raise Conflict("You cannot disable your own account.")
@@ -154,7 +152,11 @@ def set_password(
     """Set a new password: the user themself or an administrator. Never records the password."""
     if getattr(actor, "pk", None) != user.pk:
         _require_admin(
-            actor, "set another person's password", PASSWORD_CHANGED, request=request, subject=user
+            actor,
+            "set another person's password",
+            events.PASSWORD_CHANGED,
+            request=request,
+            subject=user,
         )
     _validate_password(password, user)
     with transaction.atomic():
@@ -166,7 +168,7 @@ def set_password(
 def record_password_changed(user: User, *, actor: Any, request: HttpRequest | None = None) -> None:
     """Record a password change made by a form that already set it (the admin's)."""
     ledger.record(
-        PASSWORD_CHANGED,
+        events.PASSWORD_CHANGED,
         actor=actor,
         request=request,
         detail={"user": _ref(user)},

@@ -11,10 +11,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from evidentia.core.storage import Store
 from evidentia.custody.models import Event, Head
 from evidentia.evidence.models import Blob
 from evidentia.evidence.services.processing import requeue_stale
-from evidentia.core.storage import Store
 from evidentia.evidence.vaultio import store
 
 

@@ -72,7 +72,9 @@ class Watcher:
     def handle(self, path: Path) -> str:
         badge = self._badge_for(path)
         try:
-            officer = User.objects.filter(badge_number=badge, is_active=True).first() if badge else None
+            officer = (
+                User.objects.filter(badge_number=badge, is_active=True).first() if badge else None
+            )
             if badge and officer is None:
                 raise EvidentiaError(f"no active officer has badge number {badge}")
             sub = Submission(

@@ -24,20 +24,47 @@ class Command(BaseCommand):
         py = sys.executable
         commands = {
             "web": [
-                py, "-m", "gunicorn", "evidentia.wsgi:application",
-                "--bind", f"{options['host']}:{options['port']}",
-                "--workers", str(options["web_workers"]), "--threads", "4",
-                "--worker-class", "gthread", "--timeout", "120",
-                "--access-logfile", "-", "--log-level", "warning",
+                py,
+                "-m",
+                "gunicorn",
+                "evidentia.wsgi:application",
+                "--bind",
+                f"{options['host']}:{options['port']}",
+                "--workers",
+                str(options["web_workers"]),
+                "--threads",
+                "4",
+                "--worker-class",
+                "gthread",
+                "--timeout",
+                "120",
+                "--access-logfile",
+                "-",
+                "--log-level",
+                "warning",
             ],
         }
         if not options["no_worker"]:
             commands["worker"] = [
-                py, "-m", "celery", "-A", "evidentia", "worker", "--beat",
-                "--concurrency", "2", "--loglevel", "warning",
-                "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                py,
+                "-m",
+                "celery",
+                "-A",
+                "evidentia",
+                "worker",
+                "--beat",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "warning",
+                "--schedule",
+                settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ]
-        children = {name: subprocess.Popen(cmd, env=os.environ.copy()) for name, cmd in commands.items()}  # noqa: S603
+        # The commands are fixed lists built above; nothing comes from user input.
+        children = {
+            name: subprocess.Popen(cmd, env=os.environ.copy())  # noqa: S603
+            for name, cmd in commands.items()
+        }
         stopping = False
 
         def stop(*_: Any) -> None:

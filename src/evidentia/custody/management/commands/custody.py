@@ -45,7 +45,9 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.ERROR(f"FAILED: {summary} read."))
         if report.first_bad_seq is not None:
-            self.stdout.write(self.style.ERROR(f"First bad sequence number: {report.first_bad_seq}"))
+            self.stdout.write(
+                self.style.ERROR(f"First bad sequence number: {report.first_bad_seq}")
+            )
         for problem in report.problems:
             self.stdout.write(f"- {problem}")
         sys.exit(1)

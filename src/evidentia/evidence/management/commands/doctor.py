@@ -29,7 +29,9 @@ class Command(BaseCommand):
         if report.jobs_requeued:
             self.stdout.write(f"Re-queued {report.jobs_requeued} stuck job(s).")
         for key in report.missing_blobs:
-            self.stdout.write(self.style.ERROR(f"MISSING from storage: {key} (evidence row exists)"))
+            self.stdout.write(
+                self.style.ERROR(f"MISSING from storage: {key} (evidence row exists)")
+            )
         if report.ledger_problem:
             self.stdout.write(self.style.ERROR(report.ledger_problem))
         if not report.healthy:

@@ -26,11 +26,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+")
-        parser.add_argument("--officer", required=True, help="badge number of the recording officer")
+        parser.add_argument(
+            "--officer", required=True, help="badge number of the recording officer"
+        )
         parser.add_argument("--device", help="camera or device id")
         parser.add_argument("--case", help="case number to link to")
         parser.add_argument("--category")
-        parser.add_argument("--recording", help="for a GPS file: the id of the recording it belongs to")
+        parser.add_argument(
+            "--recording", help="for a GPS file: the id of the recording it belongs to"
+        )
         parser.add_argument("--no-process", action="store_true", help="leave probing to the worker")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -40,8 +44,13 @@ class Command(BaseCommand):
             if recording is None:
                 raise CommandError(f"No evidence item {options['recording']}.")
         failed = 0
-        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                   TransferSpeedColumn(), TimeRemainingColumn())
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+        )
         with Progress(*columns, disable=not sys.stderr.isatty()) as bar:
             for path in options["files"]:
                 name = os.path.basename(path)
@@ -65,7 +74,11 @@ class Command(BaseCommand):
                 if not options["no_process"] and result.created:
                     process(item)
                 status = "already in the vault as" if not result.created else "ingested as"
-                note = f" (processing failed: {item.processing_error})" if item.processing == "failed" else ""
+                note = (
+                    f" (processing failed: {item.processing_error})"
+                    if item.processing == "failed"
+                    else ""
+                )
                 bar.console.print(f"✓ {name} {status} {item.pk} sha256 {item.blob.sha256}{note}")
         if failed:
             raise CommandError(f"{failed} of {len(options['files'])} files were not ingested.")
