@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evidentia.accounts.models import Role, Unit, User
+from evidentia.evidence import demo_media
 from evidentia.evidence.vaultio import create_keyring_if_missing
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -36,6 +38,22 @@ def _isolated_state(settings, tmp_path_factory, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     create_keyring_if_missing()
     yield
+
+
+@pytest.fixture(scope="session")
+def clip_path(tmp_path_factory) -> Path:
+    """A real 3-second H.264/AAC body-camera-like clip."""
+    path = tmp_path_factory.mktemp("media") / "BWC-7_20260302_140305.mp4"
+    return demo_media.make_clip(
+        path,
+        seconds=3,
+        width=320,
+        height=180,
+        start=datetime(2026, 3, 2, 14, 3, 5, tzinfo=UTC),
+        officer_badge="N-1042",
+        device_id="BWC-7",
+        seed=3,
+    )
 
 
 @pytest.fixture

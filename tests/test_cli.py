@@ -126,3 +126,54 @@ def test_a_wrong_kek_gives_a_clear_error(home, tmp_path):
     assert result.returncode != 0
     assert "KEK" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_real_celery_worker_processes_what_the_cli_ingested(home, tmp_path, clip_path):
+    env = env_for(home)
+    env.pop("EVIDENTIA_TASKS_EAGER")
+    if os.environ.get("CELERY_BROKER_URL"):  # CI's second run: the Redis broker
+        env["CELERY_BROKER_URL"] = os.environ["CELERY_BROKER_URL"]
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "evidentia",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        clip = tmp_path / "worker-clip.mp4"
+        clip.write_bytes(clip_path.read_bytes())
+        result = subprocess.run(
+            [*EVIDENTIA, "ingest", str(clip), "--officer", "N-1042", "--no-process"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        item_id = result.stdout.split("ingested as ")[1].split()[0]
+        query = (
+            "from evidentia.evidence.models import Item\n"
+            f"print(Item.objects.get(pk='{item_id}').processing)"
+        )
+        deadline = time.monotonic() + 90
+        state = ""
+        while time.monotonic() < deadline:
+            state = run(home, "shell", "-c", query).stdout.strip().splitlines()[-1]
+            if state != "pending":
+                break
+            time.sleep(1)
+        assert state == "done"
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
