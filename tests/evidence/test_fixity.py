@@ -95,3 +95,35 @@ def test_the_daily_beat_task_runs_fixity(two_items):
     from evidentia.evidence.tasks import run_fixity
 
     assert run_fixity.delay().get() == {"checked": 2, "failed": 0}
+
+
+def test_an_open_alert_shows_on_the_admin_dashboard(two_items, settings, adam, as_user):
+    a, _ = two_items
+    path = blob_path(settings, a)
+    path.chmod(0o600)
+    path.write_bytes(path.read_bytes()[:-1])
+    fixity.run()
+    page = as_user(adam).get("/admin/")
+    assert b"1 fixity alert open" in page.content
+
+
+def test_acknowledging_an_alert_is_recorded_and_repairs_nothing(two_items, settings, carmen):
+    a, _ = two_items
+    path = blob_path(settings, a)
+    path.chmod(0o600)
+    damaged = path.read_bytes()[:-1]
+    path.write_bytes(damaged)
+    fixity.run()
+    assert fixity.acknowledge(list(FixityAlert.objects.all()), actor=carmen) == 1
+    assert Event.objects.filter(kind=events.FIXITY_ACKNOWLEDGED, item_id=a.pk).exists()
+    assert path.read_bytes() == damaged
+
+
+def test_evidence_is_read_only_in_the_admin(two_items, adam, as_user):
+    a, _ = two_items
+    client = as_user(adam)
+    assert client.get(f"/admin/evidence/item/{a.pk}/change/").status_code == 200
+    response = client.post(f"/admin/evidence/item/{a.pk}/change/", {"title": "renamed"})
+    assert response.status_code == 403
+    a.refresh_from_db()
+    assert a.title == "a.mp4"

@@ -28,8 +28,34 @@ DERIVATIVE_CREATED = "evidence.derivative_created"
 TRACK_LINKED = "evidence.track_linked"
 FIXITY_PASSED = "evidence.fixity_passed"
 FIXITY_FAILED = "evidence.fixity_failed"
+FIXITY_ACKNOWLEDGED = "evidence.fixity_alert_acknowledged"
 
 CASE_CREATED = "case.created"
 CASE_ITEM_LINKED = "case.item_linked"
 
 EXPORTED = "export.created"
+
+LABELS = {
+    LOGIN_SUCCESS: "Signed in",
+    LOGIN_FAILURE: "Sign-in failed",
+    LOGIN_LOCKOUT: "Account locked",
+    INGESTED: "Ingested into the vault",
+    DEDUPLICATED: "Submitted again (identical copy)",
+    PROCESSING_FAILED: "Processing failed",
+    METADATA_VIEWED: "Details viewed",
+    PLAYED: "Played",
+    DOWNLOADED: "Downloaded",
+    METADATA_EDITED: "Details edited",
+    DERIVATIVE_CREATED: "Derived file created",
+    TRACK_LINKED: "GPS track linked",
+    FIXITY_PASSED: "Fixity check passed",
+    FIXITY_FAILED: "Fixity check FAILED",
+    CASE_CREATED: "Case opened",
+    CASE_ITEM_LINKED: "Added to a case",
+    EXPORTED: "Exported",
+}
+
+
+def label(kind: str) -> str:
+    """A reader's name for an event kind."""
+    return LABELS.get(kind) or kind.rsplit(".", 1)[-1].replace("_", " ").capitalize()

@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from evidentia.accounts.auth import staff_required
 from evidentia.accounts.models import Role, User
 from evidentia.core.errors import EvidentiaError
+from evidentia.custody import events
 from evidentia.evidence import policy
 from evidentia.evidence.models import Kind
 from evidentia.evidence.services import access
@@ -74,7 +75,8 @@ def evidence_detail(request: HttpRequest, item_id: str) -> HttpResponse:
     except EvidentiaError as exc:
         return _error(request, exc)
     timeline = [
-        {"event": e, "data": json.loads(e.body)} for e in access.custody_events(request.user, item)
+        {"event": e, "label": events.label(e.kind), "data": json.loads(e.body)}
+        for e in access.custody_events(request.user, item)
     ]
     return render(
         request,

@@ -84,3 +84,26 @@ def run(
     fixity_run.checked, fixity_run.failed = report.checked, report.failed
     fixity_run.save()
     return report
+
+
+def acknowledge(alerts: list[FixityAlert], *, actor: User, request=None) -> int:  # type: ignore[no-untyped-def]
+    """Record that someone has seen these alerts. The blobs stay as they are."""
+    if not policy.can_run_fixity(actor):
+        raise PermissionDenied("Only custodians and administrators acknowledge fixity alerts.")
+    count = 0
+    with transaction.atomic():
+        for alert in alerts:
+            if alert.acknowledged_at is not None:
+                continue
+            alert.acknowledged_at, alert.acknowledged_by = timezone.now(), actor
+            alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+            for item in alert.blob.items.all():
+                ledger.record(
+                    events.FIXITY_ACKNOWLEDGED,
+                    actor=actor,
+                    request=request,
+                    item=item,
+                    detail={"sha256": alert.blob.sha256, "reason": alert.reason},
+                )
+            count += 1
+    return count

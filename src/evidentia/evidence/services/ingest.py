@@ -54,6 +54,12 @@ class Ingested:
     created: bool  # False when identical content was already evidence
 
 
+def storable_name(name: str) -> str:
+    """The submitted name as metadata: every character kept, but NUL (which PostgreSQL
+    text cannot hold) written as the visible escape \\x00."""
+    return name.replace("\x00", "\\x00")[:1024]
+
+
 def safe_title(name: str) -> str:
     """A display title from a submitted name: no path parts, no control characters."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -65,6 +71,10 @@ def _chunks(head: bytes, source: BinaryIO) -> Iterator[bytes]:
     yield head
     while chunk := source.read(8 << 20):
         yield chunk
+
+
+def _empty(sub: Submission) -> Rejected:
+    return Rejected(f"{safe_title(sub.original_name)} is empty (0 bytes); nothing was stored.")
 
 
 def check_allowed(actor: User | str, sub: Submission) -> None:
@@ -89,7 +99,7 @@ def ingest(
     check_allowed(actor, sub)
     head = source.read(HEAD_BYTES)
     if not head:
-        raise Rejected(f"{safe_title(sub.original_name)} is empty (0 bytes); nothing was stored.")
+        raise _empty(sub)
     written = vault().write(_chunks(head, source), uuid.uuid4(), progress=progress)
     return finish(written, head, sub, actor=actor, request=request, verify=verify)
 
@@ -108,9 +118,7 @@ def finish(
     try:
         check_allowed(actor, sub)
         if written.size == 0:
-            raise Rejected(
-                f"{safe_title(sub.original_name)} is empty (0 bytes); nothing was stored."
-            )
+            raise _empty(sub)
         if verify:
             check = v.verify(written.ref, written.sha256)
             if not check.ok:
@@ -128,7 +136,7 @@ def _detail(sub: Submission, written: WriteResult) -> dict[str, Any]:
     return {
         "sha256": written.sha256,
         "size": written.size,
-        "original_name": sub.original_name,
+        "original_name": storable_name(sub.original_name),
         "via": sub.via,
         "device_id": sub.device_id,
         "officer": sub.officer.badge_number if sub.officer else "",
@@ -169,7 +177,7 @@ def _record(
         item = Item.objects.create(
             blob=blob,
             title=safe_title(sub.original_name),
-            original_name=sub.original_name,
+            original_name=storable_name(sub.original_name),
             kind=sniffed.kind if sniffed.kind in Kind.values else Kind.OTHER,
             mime=sniffed.mime,
             officer=sub.officer,
