@@ -3,7 +3,6 @@ tracks, two cases and a fixity run. Idempotent: a second run only reprints the l
 
 from __future__ import annotations
 
-import base64
 import secrets
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -155,8 +154,3 @@ def _cases(users: dict[str, User], items: list) -> None:  # type: ignore[type-ar
 def logins_text() -> str:
     path = logins_path()
     return path.read_text() if path.exists() else ""
-
-
-def totp_secret(user: User) -> str:
-    device = accounts.confirmed_device(user)
-    return base64.b32encode(device.bin_key).decode().rstrip("=") if device else ""

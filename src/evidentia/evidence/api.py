@@ -17,7 +17,7 @@ from evidentia.core.canonical import parse_rfc3339
 from evidentia.core.errors import PermissionDenied, Rejected
 from evidentia.evidence import policy
 from evidentia.evidence.models import Item
-from evidentia.evidence.services import access
+from evidentia.evidence.services import access, metadata
 from evidentia.evidence.services.ingest import Submission, finish
 from evidentia.evidence.uploads import VaultUpload, install
 from evidentia.evidence.vaultio import vault
@@ -171,3 +171,18 @@ def list_items(
 @router.get("/{item_id}", response=ItemOut, auth=ApiAuth("evidence:read"))
 def get_item(request: HttpRequest, item_id: str) -> dict[str, Any]:
     return item_out(access.view_metadata(request.user, item_id, request))
+
+
+class ItemPatch(Schema):
+    title: str | None = None
+    description: str | None = None
+    device_id: str | None = None
+    category: str | None = None
+    recorded_at: datetime | None = None
+
+
+@router.patch("/{item_id}", response=ItemOut, auth=ApiAuth("evidence:write"))
+def patch_item(request: HttpRequest, item_id: str, payload: ItemPatch) -> dict[str, Any]:
+    """Edit descriptive details. The file itself never changes; each edit is logged."""
+    changes = payload.dict(exclude_unset=True)
+    return item_out(metadata.edit(request.user, item_id, changes, request))
