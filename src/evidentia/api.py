@@ -40,9 +40,11 @@ def on_http_error(request: HttpRequest, exc: HttpError):  # type: ignore[no-unty
 def _register() -> None:
     from evidentia.custody.api import router as custody_router
     from evidentia.evidence.api import router as evidence_router
+    from evidentia.evidence.review_api import router as review_router
 
     api.add_router("/custody/", custody_router)
     api.add_router("/evidence", evidence_router)
+    api.add_router("/review", review_router)
 
 
 _register()

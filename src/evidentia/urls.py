@@ -13,6 +13,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="evidence:list", permanent=False)),
     path("accounts/", include("evidentia.accounts.urls")),
     path("evidence/", include("evidentia.evidence.urls")),
+    path("cases/", include("evidentia.cases.urls")),
+    path("search/", include("evidentia.cases.search_urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/uploads/", include("evidentia.evidence.tus_urls")),
     path("api/v1/", api.urls),
 ]

@@ -162,3 +162,34 @@ def test_a_wrong_kek_gives_a_clear_error_not_garbage(db, olivia, settings, tmp_p
     with pytest.raises(WrongKeyError, match="KEK"):
         vault().read_range(ref(item.blob), 0, 5)
     assert not vault().verify(ref(item.blob), item.blob.sha256).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_ingests_of_the_same_bytes_make_one_blob_and_one_item(olivia):
+    import threading
+
+    from django.db import connection
+
+    results, errors = [], []
+    start = threading.Barrier(3)
+
+    def worker(n: int) -> None:
+        try:
+            start.wait()
+            sub = Submission(f"copy-{n}.mp4", "api", officer=olivia)
+            results.append(ingest(io.BytesIO(b"the same footage" * 5000), sub, actor=olivia))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert Blob.objects.count() == 1 and Item.objects.count() == 1
+    assert sorted(r.created for r in results) == [False, False, True]
+    assert len(list(store().iter_keys())) == 1
+    assert Event.objects.filter(kind=events.DEDUPLICATED).count() == 2

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from evidentia.evidence import views
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.evidence_list, name="list"),
     path("<uuid:item_id>/", views.evidence_detail, name="detail"),
     path("<uuid:item_id>/download", views.evidence_download, name="download"),
+    path("", include("evidentia.evidence.media_urls")),
 ]

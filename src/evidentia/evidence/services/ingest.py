@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -144,6 +144,22 @@ def _detail(sub: Submission, written: WriteResult) -> dict[str, Any]:
 
 
 def _record(
+    written: WriteResult,
+    sniffed: Sniffed,
+    sub: Submission,
+    actor: User | str,
+    request: HttpRequest | None,
+) -> Ingested:
+    try:
+        return _record_once(written, sniffed, sub, actor, request)
+    except IntegrityError:
+        # Another ingest of the same bytes committed first: this one becomes a dedupe.
+        if not Blob.objects.filter(sha256=written.sha256).exists():
+            raise
+        return _record_once(written, sniffed, sub, actor, request)
+
+
+def _record_once(
     written: WriteResult,
     sniffed: Sniffed,
     sub: Submission,

@@ -1,0 +1,4 @@
+"""Case pages."""
+
+app_name = "cases"
+urlpatterns: list = []  # type: ignore[type-arg]
