@@ -8,4 +8,5 @@ urlpatterns = [
     path("<uuid:item_id>/", views.evidence_detail, name="detail"),
     path("<uuid:item_id>/download", views.evidence_download, name="download"),
     path("", include("evidentia.evidence.media_urls")),
+    path("", include("evidentia.evidence.upload_urls")),
 ]

@@ -1,0 +1,5 @@
+"""Cases API."""
+
+from ninja import Router
+
+router = Router(tags=["cases"])

@@ -1,0 +1,3 @@
+"""The browser upload page."""
+
+urlpatterns: list = []  # type: ignore[type-arg]
