@@ -38,9 +38,9 @@ def on_http_error(request: HttpRequest, exc: HttpError):  # type: ignore[no-unty
 
 
 def _register() -> None:
+    from evidentia.cases.api import router as cases_router
     from evidentia.custody.api import router as custody_router
     from evidentia.evidence.api import router as evidence_router
-    from evidentia.cases.api import router as cases_router
     from evidentia.evidence.map_api import router as map_router
     from evidentia.evidence.review_api import router as review_router
 

@@ -182,6 +182,14 @@ KEK_INLINE = env("EVIDENTIA_KEK")
 SIGNING_KEY_FILE = Path(env("EVIDENTIA_SIGNING_KEY_PATH") or KEYS_DIR / "ledger-signing.pem")
 SEGMENT_SIZE = env_int("EVIDENTIA_SEGMENT_SIZE", 1 << 20)
 MAX_UPLOAD_BYTES = env_int("EVIDENTIA_MAX_UPLOAD_BYTES", 64 * 1024**3)
+# Resumable (tus) uploads: partial files, encrypted, until complete.
+UPLOAD_DIR = Path(env("EVIDENTIA_UPLOAD_DIR") or EVIDENTIA_HOME / "uploads")
+UPLOAD_EXPIRY_HOURS = env_int("EVIDENTIA_UPLOAD_EXPIRY_HOURS", 24)
+UPLOAD_MAX_UNFINISHED = env_int("EVIDENTIA_UPLOAD_MAX_UNFINISHED", 20)
+# Comma-separated MIME patterns such as "video/*,image/jpeg"; empty allows every type.
+UPLOAD_ALLOWED_TYPES = [
+    t for t in (env("EVIDENTIA_UPLOAD_ALLOWED_TYPES", "") or "").split(",") if t
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = str(EVIDENTIA_HOME / "tmp")
 (EVIDENTIA_HOME / "tmp").mkdir(exist_ok=True)
@@ -194,6 +202,7 @@ CELERY_BROKER_URL = (
     env("CELERY_BROKER_URL") or f"sqla+sqlite:///{EVIDENTIA_HOME / 'broker.sqlite3'}"
 )
 CELERY_RESULT_BACKEND = None
+CELERY_IMPORTS = ["evidentia.evidence.upload_tasks"]
 CELERY_TASK_ALWAYS_EAGER = env_bool("EVIDENTIA_TASKS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -203,11 +212,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidentia.custody.tasks.sign_checkpoint",
         "schedule": env_int("EVIDENTIA_CHECKPOINT_EVERY_SECONDS", 60),
     },
+    "expire-uploads": {
+        "task": "evidentia.evidence.upload_tasks.cleanup_expired_uploads",
+        "schedule": 3600,
+    },
     "daily-fixity": {
         "task": "evidentia.evidence.tasks.run_fixity",
         "schedule": 24 * 3600,
     },
 }
+
+# Map tiles: a URL template such as https://tiles.example/{z}/{x}/{y}.png. Empty (the
+# default, for closed networks) draws tracks on a plain background with a scale bar.
+MAP_TILE_URL = env("EVIDENTIA_MAP_TILE_URL", "") or ""
+MAP_TILE_ATTRIBUTION = env("EVIDENTIA_MAP_TILE_ATTRIBUTION", "") or ""
 
 EMAIL_BACKEND = env("EVIDENTIA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

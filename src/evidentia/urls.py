@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from evidentia.api import api
+from evidentia.evidence import views as evidence_views
 
 admin.site.site_header = "Evidentia administration"
 handler404 = "evidentia.core.views.not_found"
@@ -13,6 +14,11 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="evidence:list", permanent=False)),
     path("accounts/", include("evidentia.accounts.urls")),
     path("evidence/", include("evidentia.evidence.urls")),
+    path(
+        "cases/<uuid:case_id>/custody.pdf",
+        evidence_views.case_custody_report,
+        name="case_custody_report",
+    ),
     path("cases/", include("evidentia.cases.urls")),
     path("search/", include("evidentia.cases.search_urls")),
     path("admin/", admin.site.urls),

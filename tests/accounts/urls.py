@@ -1,14 +1,14 @@
-"""A test-only URLconf: the accounts pages, the admin, a stand-in evidence list and a
-tiny API guarded by `ApiAuth`, so these tests do not depend on other apps' routes."""
+"""The project's URLconf plus a tiny API guarded by `ApiAuth` and a stand-in public page,
+so the auth class and the middleware's exemptions are tested on their own."""
 
 from __future__ import annotations
 
-from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import path
 from ninja import NinjaAPI
 
-from evidentia.accounts.auth import ApiAuth, staff_required
+from evidentia import urls as project_urls
+from evidentia.accounts.auth import ApiAuth
 
 api = NinjaAPI(title="accounts test API", urls_namespace="accounts-test-api")
 
@@ -33,22 +33,13 @@ def read_custody(request: HttpRequest) -> dict[str, object]:
     return _who(request)
 
 
-@staff_required
-def evidence_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("the evidence list")
-
-
 def public_page(request: HttpRequest) -> HttpResponse:
     return HttpResponse("a public page")
 
 
-evidence_patterns = ([path("", evidence_list, name="list")], "evidence")
-
+# The real routes, plus a probe API for ApiAuth and a stand-in public page.
 urlpatterns = [
-    path("", evidence_list),
-    path("accounts/", include("evidentia.accounts.urls")),
-    path("evidence/", include(evidence_patterns)),
-    path("admin/", admin.site.urls),
     path("api/test/", api.urls),
     path("public/hello/", public_page),
+    *project_urls.urlpatterns,
 ]

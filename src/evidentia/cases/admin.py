@@ -3,14 +3,23 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Q
 
-from evidentia.cases.models import Case, Category
+from evidentia.cases.models import Case, Category, Tag
 from evidentia.evidence.admin import ReadOnlyAdmin
 
 
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdmin):
-    list_display = ("number", "title", "restricted", "created_by", "created_at")
-    search_fields = ("number", "title")
+    list_display = (
+        "number",
+        "incident_number",
+        "title",
+        "status",
+        "restricted",
+        "created_by",
+        "created_at",
+    )
+    list_filter = ("status",)
+    search_fields = ("number", "incident_number", "title")
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         # Restricted cases stay invisible to non-members, administrators included.
@@ -20,4 +29,17 @@ class CaseAdmin(ReadOnlyAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "description")
+    list_display = ("name", "description", "retention")
+    fields = ("name", "description", "retention_days")
+
+    @admin.display(description="retention", ordering="retention_days")
+    def retention(self, obj: Category) -> str:
+        return f"{obj.retention_days} days" if obj.retention_days is not None else "indefinitely"
+
+
+@admin.register(Tag)
+class TagAdmin(ReadOnlyAdmin):
+    """Tags are made by tagging evidence (a ledger event), so the admin only lists them."""
+
+    list_display = ("name", "created_at")
+    search_fields = ("name",)

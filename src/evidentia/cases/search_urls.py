@@ -1,4 +1,8 @@
 """The search page."""
 
+from django.urls import path
+
+from evidentia.cases import search_views
+
 app_name = "search"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [path("", search_views.results, name="results")]

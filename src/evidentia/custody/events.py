@@ -34,6 +34,23 @@ CASE_CREATED = "case.created"
 CASE_ITEM_LINKED = "case.item_linked"
 
 EXPORTED = "export.created"
+REPORT_GENERATED = "custody.report_generated"
+
+CASE_UPDATED = "case.updated"
+CASE_STATUS_CHANGED = "case.status_changed"
+CASE_MEMBER_ADDED = "case.member_added"
+CASE_MEMBER_REMOVED = "case.member_removed"
+CASE_ITEM_UNLINKED = "case.item_unlinked"
+CASE_NOTE_ADDED = "case.note_added"
+ITEM_TAGGED = "evidence.tag_added"
+ITEM_UNTAGGED = "evidence.tag_removed"
+ITEM_NOTE_ADDED = "evidence.note_added"
+
+BOOKMARK_ADDED = "review.bookmark_added"
+COMMENT_ADDED = "review.comment_added"
+FEEDBACK_OPENED = "review.feedback_opened"
+FEEDBACK_REPLIED = "review.feedback_replied"
+TRAINING_MARKED = "review.training_marked"
 
 LABELS = {
     LOGIN_SUCCESS: "Signed in",
@@ -53,6 +70,21 @@ LABELS = {
     CASE_CREATED: "Case opened",
     CASE_ITEM_LINKED: "Added to a case",
     EXPORTED: "Exported",
+    REPORT_GENERATED: "Custody report generated",
+    CASE_UPDATED: "Case details changed",
+    CASE_STATUS_CHANGED: "Case status changed",
+    CASE_MEMBER_ADDED: "Case member added",
+    CASE_MEMBER_REMOVED: "Case member removed",
+    CASE_ITEM_UNLINKED: "Removed from a case",
+    CASE_NOTE_ADDED: "Case note added",
+    ITEM_TAGGED: "Tag added",
+    ITEM_UNTAGGED: "Tag removed",
+    ITEM_NOTE_ADDED: "Note added",
+    BOOKMARK_ADDED: "Bookmark added",
+    COMMENT_ADDED: "Comment added",
+    FEEDBACK_OPENED: "Feedback thread opened",
+    FEEDBACK_REPLIED: "Feedback reply",
+    TRAINING_MARKED: "Marked as a training clip",
 }
 
 

@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from evidentia.evidence.models import Blob, FixityAlert, FixityRun, Item, Job
+from evidentia.evidence.models import Blob, Derivative, FixityAlert, FixityRun, Item, Job
 from evidentia.evidence.services.fixity import acknowledge
 
 
@@ -38,6 +38,12 @@ class BlobAdmin(ReadOnlyAdmin):
     list_filter = ("last_fixity_ok",)
     search_fields = ("sha256",)
     exclude = ("wrapped_key",)
+
+
+@admin.register(Derivative)
+class DerivativeAdmin(ReadOnlyAdmin):
+    list_display = ("item", "kind", "blob", "created_at")
+    list_filter = ("kind",)
 
 
 @admin.register(Job)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from evidentia.accounts.models import Role, User
+from evidentia.cases.models import CaseItem
 from evidentia.evidence.models import Item
 
 METADATA_ALL = {Role.CUSTODIAN, Role.AUDITOR, Role.ADMIN}
@@ -20,16 +21,24 @@ INGESTERS = {Role.OFFICER, Role.CUSTODIAN, Role.SUPERVISOR, Role.INVESTIGATOR, R
 DOWNLOADERS = {Role.CUSTODIAN, Role.INVESTIGATOR, Role.STANDARDS_INVESTIGATOR}
 
 
-def _restricted_elsewhere(user: User) -> Q:
+# Subqueries on the link table, not joins through Case: joins made every list page
+# scan all items and needed DISTINCT (docs/benchmarks.md, search and list p95).
+def _member_items(user: User) -> QuerySet[CaseItem]:
+    return CaseItem.objects.filter(case__members=user).values("item_id")
+
+
+def _hidden_items(user: User) -> QuerySet[CaseItem]:
     """Items in a restricted case the user is not a member of."""
-    return Q(cases__restricted=True) & ~Q(cases__members=user)
+    return (
+        CaseItem.objects.filter(case__restricted=True).exclude(case__members=user).values("item_id")
+    )
 
 
 def visible_items(user: User) -> QuerySet[Item]:
     items = Item.objects.all()
     if not user.is_authenticated or not user.is_active:
         return items.none()
-    member = Q(cases__members=user)
+    member = Q(pk__in=_member_items(user))
     if user.role in METADATA_ALL:
         rule = Q(pk__isnull=False)
     elif user.role == Role.OFFICER:
@@ -42,8 +51,7 @@ def visible_items(user: User) -> QuerySet[Item]:
         rule = member
     else:
         return items.none()
-    hidden = Item.objects.filter(_restricted_elsewhere(user)).values("pk")
-    return items.filter(rule).exclude(pk__in=hidden).distinct()
+    return items.filter(rule).exclude(pk__in=_hidden_items(user))
 
 
 def can_view(user: User, item: Item) -> bool:

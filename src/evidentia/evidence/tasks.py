@@ -17,6 +17,25 @@ def process_item(item_id: str) -> str:
     return process(item).processing
 
 
+@shared_task(acks_late=True)
+def make_derivative(item_id: str, kind: str) -> str:
+    """One step of the media pipeline (poster, sprite, proxy, waveform or track)."""
+    from evidentia.evidence.services.pipeline import run
+
+    item = Item.objects.filter(pk=item_id).select_related("blob").first()
+    if item is None:
+        return "missing"
+    return run(item, kind).state
+
+
+@shared_task
+def index_gps_backfill() -> int:
+    """Index for map search the GPS tracks processed before map search existed."""
+    from evidentia.evidence.services.geo import backfill
+
+    return backfill()
+
+
 @shared_task
 def run_fixity() -> dict[str, int]:
     from evidentia.evidence.services.fixity import run

@@ -1,3 +1,9 @@
 """The browser upload page."""
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from django.urls import path
+
+from evidentia.evidence import tus
+
+urlpatterns = [
+    path("upload/", tus.upload_page, name="upload"),
+]

@@ -3,20 +3,23 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, time
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from evidentia.accounts.auth import staff_required
 from evidentia.accounts.models import Role, User
-from evidentia.core.errors import EvidentiaError
+from evidentia.core.errors import EvidentiaError, Rejected
 from evidentia.custody import events
 from evidentia.evidence import policy
 from evidentia.evidence.models import Kind
-from evidentia.evidence.services import access
+from evidentia.evidence.services import access, pipeline, reports
 
 PAGE_SIZE = 25
+SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4]
 
 
 def _day(value: str, end: bool = False) -> datetime | None:
@@ -78,18 +81,27 @@ def evidence_detail(request: HttpRequest, item_id: str) -> HttpResponse:
         {"event": e, "label": events.label(e.kind), "data": json.loads(e.body)}
         for e in access.custody_events(request.user, item)
     ]
+    playable = item.kind == Kind.VIDEO and policy.can_play(request.user, item)
+    if playable:
+        get_token(request)  # the player's bookmark form posts with the CSRF cookie
     return render(
         request,
         "evidence/detail.html",
         {
             "nav": "evidence",
             "item": item,
+            "playable": playable,
+            "has_proxy": playable and item.derivatives.filter(kind="proxy").exists(),
+            "speeds": SPEEDS,
+            "map_tiles": settings.MAP_TILE_URL,
+            "map_attribution": settings.MAP_TILE_ATTRIBUTION,
             "timeline": timeline,
             "jobs": item.jobs.all(),
             "cases": item.cases.all(),
             "sidecars": item.sidecars.all(),
             "media_json": json.dumps(item.media, indent=2, sort_keys=True),
             "can_download": policy.can_download(request.user, item),
+            "can_retry": request.user.role in pipeline.RETRIERS,
         },
     )
 
@@ -105,3 +117,59 @@ def evidence_download(request: HttpRequest, item_id: str) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(True, item.title)
     response["X-Content-SHA256"] = item.blob.sha256
     return response
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@staff_required
+def item_custody_report(request: HttpRequest, item_id: str) -> HttpResponse:
+    try:
+        item, data = reports.item_report(request.user, item_id, request)
+    except EvidentiaError as exc:
+        return _error(request, exc)
+    return _pdf(data, f"custody-{item.pk}.pdf")
+
+
+@staff_required
+def case_custody_report(request: HttpRequest, case_id: str) -> HttpResponse:
+    try:
+        case, data = reports.case_report(request.user, case_id, request)
+    except EvidentiaError as exc:
+        return _error(request, exc)
+    return _pdf(data, f"custody-case-{case.number}.pdf")
+
+
+@staff_required
+def multicam(request: HttpRequest) -> HttpResponse:
+    """Two to four recordings of one incident, aligned by their recorded start times."""
+    ids = request.GET.getlist("items")
+    if not 2 <= len(ids) <= 4:
+        return _error(request, Rejected("Choose two to four recordings to play side by side."))
+    try:
+        items = [access.get_item(request.user, i) for i in ids]
+    except EvidentiaError as exc:
+        return _error(request, exc)
+    refused = [
+        i.title for i in items if i.kind != Kind.VIDEO or not policy.can_play(request.user, i)
+    ]
+    if refused:
+        return _error(request, Rejected(f"These cannot be played here: {', '.join(refused)}."))
+    known = [i.recorded_at for i in items if i.recorded_at]
+    start = min(known) if known else None
+    views = [
+        {
+            "item": i,
+            "offset": (i.recorded_at - start).total_seconds() if start and i.recorded_at else 0.0,
+        }
+        for i in sorted(items, key=lambda i: (i.recorded_at is None, i.recorded_at))
+    ]
+    total = max(v["offset"] + (v["item"].duration_seconds or 0) for v in views)
+    return render(
+        request,
+        "evidence/multicam.html",
+        {"nav": "evidence", "views": views, "start": start, "total": total, "speeds": SPEEDS},
+    )

@@ -17,7 +17,7 @@ from evidentia.accounts.models import User
 from evidentia.core.errors import EvidentiaError, PermissionDenied
 from evidentia.custody import events, ledger
 from evidentia.evidence import policy
-from evidentia.evidence.models import Blob, FixityAlert, FixityRun
+from evidentia.evidence.models import Blob, FixityAlert, FixityRun, Item
 from evidentia.evidence.vaultio import ref, vault
 
 log = logging.getLogger("evidentia.fixity")
@@ -32,6 +32,11 @@ class Report:
     checked: int = 0
     failed: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (sha256, reason)
+
+
+def _items_of(blob: Blob) -> list[Item]:
+    """The evidence a blob belongs to: as the original, or as a derived file."""
+    return [*blob.items.all(), *(d.item for d in blob.derivatives.select_related("item"))]
 
 
 def run(
@@ -62,7 +67,7 @@ def run(
             blob.last_fixity_ok = result.ok
             blob.save(update_fields=["last_fixity_at", "last_fixity_ok"])
             kind = events.FIXITY_PASSED if result.ok else events.FIXITY_FAILED
-            for item in blob.items.all():
+            for item in _items_of(blob):
                 ledger.record(
                     kind,
                     actor=who,
@@ -97,7 +102,7 @@ def acknowledge(alerts: list[FixityAlert], *, actor: User, request=None) -> int:
                 continue
             alert.acknowledged_at, alert.acknowledged_by = timezone.now(), actor
             alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
-            for item in alert.blob.items.all():
+            for item in _items_of(alert.blob):
                 ledger.record(
                     events.FIXITY_ACKNOWLEDGED,
                     actor=actor,

@@ -17,6 +17,7 @@ from evidentia.core.canonical import rfc3339
 from evidentia.custody import events, ledger
 from evidentia.evidence import gps, media
 from evidentia.evidence.models import Item, Job, Kind, Processing
+from evidentia.evidence.services import geo, pipeline
 from evidentia.evidence.vaultio import open_blob
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def _job(item: Item, kind: str) -> Job:
 
 def _set(job: Job, state: str, progress: int, error: str = "") -> None:
     job.state, job.progress, job.error = state, progress, error
-    job.save(update_fields=["state", "progress", "error", "updated_at"])
+    job.save(update_fields=["state", "progress", "error", "attempts", "updated_at"])
 
 
 def process(item: Item) -> Item:
@@ -57,6 +58,8 @@ def process(item: Item) -> Item:
         log.exception("processing %s failed", item.pk)
         return _failed(item, job, f"unexpected error while reading the file: {exc}")
     _set(job, Job.State.DONE, 100)
+    if item.kind != Kind.GPS:
+        pipeline.start(item)
     return item
 
 
@@ -100,6 +103,7 @@ def _process_media(item: Item) -> None:
                 "processing_error",
             ]
         )
+        geo.index_location(item, info.location, item.recorded_at)
     link_sidecars(item)
 
 
@@ -134,6 +138,7 @@ def _process_track(item: Item) -> None:
                 "processing_error",
             ]
         )
+        geo.index_track(item, track)
     if item.recording_id is None:
         recording = find_recording_for(item)
         if recording is not None:
@@ -187,6 +192,8 @@ def link_track(track: Item, recording: Item, *, actor, how: str, request=None) -
             item=recording,
             detail={"track": str(track.pk), "how": how},
         )
+        if "track" in pipeline.kinds_for(recording):
+            pipeline.queue(recording, "track")
 
 
 def requeue_stale(older_than: timedelta = timedelta(hours=1)) -> int:

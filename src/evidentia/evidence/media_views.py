@@ -1,0 +1,212 @@
+"""Playback and derived media for the player: the stream (HTTP ranges), poster, sprite,
+waveform, track, the pipeline's job status, and retrying a failed step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from evidentia.accounts.auth import staff_required
+from evidentia.core.canonical import rfc3339
+from evidentia.core.errors import EvidentiaError
+from evidentia.evidence import policy
+from evidentia.evidence.models import Blob, Derivative
+from evidentia.evidence.services import access, pipeline, playback
+
+D = Derivative.Kind
+CACHE = "private, max-age=300"
+STEP_LABELS = {"probe": "examination", **{k.value: k.label.lower() for k in D}}
+MEDIA_URLS = {
+    "poster": (D.POSTER, "evidence:poster"),
+    "sprite": (D.SPRITE, "evidence:sprite"),
+    "sprite_meta": (D.SPRITE, "evidence:sprite_meta"),
+    "waveform": (D.WAVEFORM, "evidence:waveform"),
+    "track": (D.TRACK, "evidence:track"),
+}
+
+
+def _error(request: HttpRequest, exc: EvidentiaError) -> HttpResponse:
+    return render(request, "evidence/error.html", {"message": exc.message}, status=exc.status)
+
+
+def _json_error(exc: EvidentiaError) -> JsonResponse:
+    return JsonResponse({"detail": exc.message}, status=exc.status)
+
+
+def _etag(blob: Blob) -> str:
+    return f'"{blob.sha256}"'
+
+
+def _not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
+    seen = request.headers.get("If-None-Match", "")
+    if etag in [t.strip() for t in seen.split(",")] or seen.strip() == "*":
+        response = HttpResponse(status=304)
+        response["ETag"], response["Cache-Control"] = etag, CACHE
+        return response
+    return None
+
+
+def _blob(request: HttpRequest, blob: Blob, mime: str) -> HttpResponse:
+    etag = _etag(blob)
+    if (cached := _not_modified(request, etag)) is not None:
+        return cached
+    body = playback.read(blob) if request.method == "GET" else iter(())
+    response = StreamingHttpResponse(body, content_type=mime)
+    response["Content-Length"] = str(blob.size)
+    response["ETag"], response["Cache-Control"] = etag, CACHE
+    return response
+
+
+@staff_required
+@require_safe
+def stream(request: HttpRequest, item_id: str) -> HttpResponse:
+    try:
+        item = playback.playable_item(request.user, item_id)
+        source = playback.stream_source(item)
+    except EvidentiaError as exc:
+        return _error(request, exc)
+    size, etag = source.blob.size, _etag(source.blob)
+    try:
+        span = playback.parse_range(request.headers.get("Range"), size)
+    except playback.Unsatisfiable:
+        refused = HttpResponse(
+            f"The requested range starts past the end of the {size}-byte video.",
+            status=416,
+            content_type="text/plain; charset=utf-8",
+        )
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    if_range = request.headers.get("If-Range")
+    if span is not None and if_range is not None and if_range.strip() != etag:
+        span = None  # the copy changed since the client's first part: send it whole
+    first, last = span if span is not None else (0, size - 1)
+    length = last - first + 1
+    if request.method == "GET":
+        playback.log_played(request.user, item, source, request)
+        body = playback.read(source.blob, first, length)
+    else:
+        body = iter(())
+    response = StreamingHttpResponse(
+        body, status=206 if span else 200, content_type=source.mime or "video/mp4"
+    )
+    if span is not None:
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"], response["Cache-Control"] = etag, CACHE
+    return response
+
+
+def _derived_blob(request: HttpRequest, item_id: str, kind: str, mime: str) -> HttpResponse:
+    try:
+        found = playback.derivative(request.user, item_id, kind)
+    except EvidentiaError as exc:
+        return _json_error(exc) if "json" in mime else _error(request, exc)
+    return _blob(request, found.blob, mime)
+
+
+@staff_required
+@require_safe
+def poster(request: HttpRequest, item_id: str) -> HttpResponse:
+    return _derived_blob(request, item_id, D.POSTER, "image/jpeg")
+
+
+@staff_required
+@require_safe
+def sprite(request: HttpRequest, item_id: str) -> HttpResponse:
+    return _derived_blob(request, item_id, D.SPRITE, "image/jpeg")
+
+
+@staff_required
+@require_safe
+def waveform(request: HttpRequest, item_id: str) -> HttpResponse:
+    return _derived_blob(request, item_id, D.WAVEFORM, "application/json")
+
+
+@staff_required
+@require_safe
+def track(request: HttpRequest, item_id: str) -> HttpResponse:
+    return _derived_blob(request, item_id, D.TRACK, "application/geo+json")
+
+
+@staff_required
+@require_safe
+def sprite_meta(request: HttpRequest, item_id: str) -> HttpResponse:
+    try:
+        found = playback.derivative(request.user, item_id, D.SPRITE)
+    except EvidentiaError as exc:
+        return _json_error(exc)
+    etag = _etag(found.blob)
+    if (cached := _not_modified(request, etag)) is not None:
+        return cached
+    body = {
+        **found.meta,
+        "url": reverse("evidence:sprite", args=[found.item_id]),
+        "sha256": found.blob.sha256,
+    }
+    response = JsonResponse(body)
+    response["ETag"], response["Cache-Control"] = etag, CACHE
+    return response
+
+
+@staff_required
+@require_safe
+def jobs(request: HttpRequest, item_id: str) -> HttpResponse:
+    try:
+        item = access.get_item(request.user, item_id)
+    except EvidentiaError as exc:
+        return _json_error(exc)
+    can_retry = request.user.role in pipeline.RETRIERS
+    made = set(item.derivatives.values_list("kind", flat=True))
+    can_play = policy.can_play(request.user, item)
+    body: dict[str, Any] = {
+        "item": str(item.pk),
+        "processing": item.processing,
+        "processing_error": item.processing_error,
+        "can_play": can_play,
+        "jobs": [
+            {
+                "kind": job.kind,
+                "state": job.state,
+                "progress": job.progress,
+                "error": job.error,
+                "attempts": job.attempts,
+                "updated_at": rfc3339(job.updated_at),
+                "retry_url": reverse("evidence:retry_job", args=[item.pk, job.kind])
+                if can_retry and pipeline.retryable(job)
+                else None,
+            }
+            for job in item.jobs.order_by("created_at", "pk")
+        ],
+        "media": {
+            name: reverse(url, args=[item.pk]) if can_play and kind in made else None
+            for name, (kind, url) in MEDIA_URLS.items()
+        },
+    }
+    stream_ok = can_play and (D.PROXY in made or playback.browser_playable(item))
+    body["media"]["stream"] = reverse("evidence:stream", args=[item.pk]) if stream_ok else None
+    response = JsonResponse(body)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_required
+@require_POST
+def retry_job(request: HttpRequest, item_id: str, kind: str) -> HttpResponse:
+    try:
+        item = access.get_item(request.user, item_id)
+        job, queued = pipeline.retry(item, kind, request.user)
+    except EvidentiaError as exc:
+        return _error(request, exc)
+    label = STEP_LABELS.get(kind, kind)
+    if queued:
+        messages.success(request, f"The {label} step was queued again.")
+    else:
+        state = job.get_state_display().lower()
+        messages.info(request, f"The {label} step is {state}; there is nothing to retry.")
+    return redirect("evidence:detail", item_id=item.pk)

@@ -1,0 +1,450 @@
+"""Resumable uploads (tus 1.0.0): the one door that creates, appends to, completes,
+terminates and expires an `Upload`. The views in `evidence/tus.py` only translate HTTP.
+
+Bytes land in `<UPLOAD_DIR>/<id>.part`, AES-CTR encrypted under a per-upload data key
+wrapped by the agency KEK (rule 5: nothing waits on disk in the clear), and are fsynced
+before a new offset is acknowledged. The part file's size is the truth about the offset;
+the row's `offset` is a cache, corrected whenever it disagrees. One request at a time may
+touch a part file (an flock on it); another gets 423 Locked, which tus clients retry.
+
+The last byte sends the file through the same vault ingest as every other path
+(`vault().write`, then `ingest.finish` in the transaction that marks the upload
+complete), so a retried final PATCH can never make a second item.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import BinaryIO
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from evidentia.accounts.models import Role, User
+from evidentia.cases.models import Case, Category
+from evidentia.core.canonical import parse_rfc3339
+from evidentia.core.errors import EvidentiaError, Rejected
+from evidentia.custody import events, ledger
+from evidentia.evidence import policy
+from evidentia.evidence.media import SNIFF_BYTES, sniff
+from evidentia.evidence.models import Upload
+from evidentia.evidence.models.uploads import (
+    PART,
+    TRASH,
+    ChecksumMismatch,
+    PartBusy,
+    PartFile,
+    ShortBody,
+    limits,
+    part_path,
+)
+from evidentia.evidence.services.ingest import HEAD_BYTES, Submission, check_allowed, finish
+from evidentia.evidence.vaultio import keyring, vault
+
+log = logging.getLogger(__name__)
+
+State = Upload.State
+LIVE = (State.RECEIVING, State.COMPLETING)
+
+
+class UploadError(EvidentiaError):
+    """A refusal with its HTTP status and a message a person can act on."""
+
+    def __init__(self, status: int, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+# --------------------------------------------------------------------------- part files
+
+
+@contextmanager
+def _locked(up: Upload) -> Iterator[PartFile]:
+    key = keyring().unwrap(up.kek_id, bytes(up.wrapped_key))
+    try:
+        with PartFile.locked(part_path(up.pk), key) as part:
+            yield part
+    except PartBusy:
+        raise UploadError(
+            423,
+            "Another request is still writing to this upload. Try again in a moment.",
+            retry_after=2,
+        ) from None
+
+
+def _size_on_disk(up: Upload) -> int:
+    try:
+        return part_path(up.pk).stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def _owned(upload_id: uuid.UUID | str, user: User) -> Upload:
+    up = Upload.objects.select_related("user").filter(pk=upload_id, user=user).first()
+    if up is None:
+        raise UploadError(404, "There is no upload at this address that you can use.")
+    return up
+
+
+def _dead(up: Upload) -> UploadError:
+    if up.state == State.EXPIRED:
+        return UploadError(
+            410, f"This upload expired at {up.expires_at:%Y-%m-%d %H:%M} UTC; start again."
+        )
+    if up.state == State.FAILED:
+        return UploadError(410, f"This upload was refused: {up.error}")
+    return UploadError(404, "This upload was cancelled.")
+
+
+def _check_alive(up: Upload) -> None:
+    """Raise for an upload that can take no more bytes; expire it if its time is up."""
+    if up.state in LIVE and up.expires_at <= timezone.now():
+        _expire(up)
+        up.state = State.EXPIRED
+    if up.state not in LIVE:
+        raise _dead(up)
+
+
+def _reload(up: Upload, part: PartFile) -> Upload:
+    """The row as it is now that we hold the lock (another request may have moved it)."""
+    fresh = Upload.objects.select_related("user", "item").get(pk=up.pk)
+    if fresh.state not in LIVE:
+        part.discard()  # a finished upload has no part file; this one was just re-created
+        if fresh.state == State.COMPLETE:
+            return fresh
+        raise _dead(fresh)
+    if part.gone():
+        raise UploadError(409, "This upload changed while waiting; ask for its offset again.")
+    return fresh
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _submission(meta: dict[str, str], user: User) -> Submission:
+    name = meta.get("filename") or meta.get("name") or "upload"
+    sub = Submission(
+        original_name=name,
+        via="upload",
+        device_id=meta.get("device_id", "").strip()[:100],
+        description=meta.get("description", ""),
+    )
+    if badge := meta.get("officer", "").strip():
+        sub.officer = User.objects.filter(badge_number=badge, is_active=True).first()
+        if sub.officer is None:
+            raise Rejected(f"No active officer has badge number {badge}.")
+    elif user.role == Role.OFFICER:
+        sub.officer = user
+    if number := meta.get("case", "").strip():
+        sub.case = Case.objects.filter(number=number).first()
+        if sub.case is None:
+            raise Rejected(f"No case numbered {number}.")
+    if category := meta.get("category", "").strip():
+        sub.category = Category.objects.filter(name=category).first()
+        if sub.category is None:
+            raise Rejected(f"No category named {category}.")
+    if when := meta.get("recorded_at", "").strip():
+        try:
+            sub.recorded_at = parse_rfc3339(when)
+        except ValueError:
+            raise Rejected(
+                "recorded_at must be an RFC 3339 time, e.g. 2026-03-02T14:03:07Z."
+            ) from None
+    return sub
+
+
+def _check_type(head: bytes, name: str) -> None:
+    allowed = limits().allowed_types
+    if not allowed:
+        return
+    mime = sniff(head, name).mime.lower()
+    if not any(mime == p or (p.endswith("/*") and mime.startswith(p[:-1])) for p in allowed):
+        raise UploadError(
+            415, f"This file is {mime}; this server accepts only {', '.join(allowed)}."
+        )
+
+
+def human(size: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} bytes"  # unreachable
+
+
+# --------------------------------------------------------------------------- the door
+
+
+def create(user: User, *, size: int, metadata: dict[str, str]) -> Upload:
+    """POST: check everything that can be checked before a single byte is sent."""
+    lim = limits()
+    if size == 0:
+        raise UploadError(400, "This file is empty (0 bytes); there is nothing to upload.")
+    if size > lim.max_bytes:
+        raise UploadError(
+            413, f"This file is {human(size)}; this server accepts up to {human(lim.max_bytes)}."
+        )
+    if not policy.can_ingest(user):
+        raise UploadError(403, "Your role may not ingest evidence.")
+    check_allowed(user, _submission(metadata, user))
+    now = timezone.now()
+    unfinished = Upload.objects.filter(user=user, state__in=LIVE, expires_at__gt=now).count()
+    if unfinished >= lim.max_unfinished:
+        raise UploadError(
+            429,
+            f"You have {unfinished} unfinished uploads, the most allowed at once. Finish or "
+            "cancel some first (unfinished uploads are dropped when they expire).",
+        )
+    kek_id, wrapped = keyring().wrap(os.urandom(32))
+    up = Upload.objects.create(
+        user=user,
+        length=size,
+        metadata=metadata,
+        created_at=now,
+        expires_at=now + lim.expiry,
+        kek_id=kek_id,
+        wrapped_key=wrapped,
+    )
+    try:
+        PartFile.create(part_path(up.pk))
+    except OSError as exc:
+        log.exception("upload %s: cannot create its part file", up.pk)
+        Upload.objects.filter(pk=up.pk).update(state=State.FAILED, error=str(exc)[:1000])
+        raise UploadError(503, "The server cannot take uploads just now; try again later.") from exc
+    return up
+
+
+def append(
+    upload_id: uuid.UUID | str,
+    user: User,
+    *,
+    offset: int,
+    body: BinaryIO,
+    content_length: int,
+    checksum: bytes | None = None,
+    request: HttpRequest | None = None,
+) -> Upload:
+    """PATCH: append bytes at `offset`; on the last byte, the file becomes evidence.
+    `checksum` is the SHA-256 the body must have (else 460 and nothing is kept)."""
+    up = _owned(upload_id, user)
+    if up.state != State.COMPLETE:
+        _check_alive(up)
+    if up.state == State.COMPLETE:
+        return _already_complete(up, offset, content_length)
+    with _locked(up) as part:
+        up = _reload(up, part)
+        if up.state == State.COMPLETE:
+            return _already_complete(up, offset, content_length)
+        current = part.size()
+        if current != up.offset:
+            log.info("upload %s: %s bytes on disk, row said %s", up.pk, current, up.offset)
+            if current == 0:
+                _new_key(up, part)  # the part file was lost: never reuse its keystream
+        if offset != current:
+            raise UploadError(
+                409,
+                f"Upload-Offset {offset} does not match the {current} bytes received so far. "
+                "Ask with HEAD and continue from there.",
+            )
+        if current + content_length > up.length:
+            raise UploadError(
+                413, f"This request would take the upload past its Upload-Length ({up.length})."
+            )
+        got = _receive(part, body, content_length, checksum) if content_length else 0
+        up.offset = current + got
+        Upload.objects.filter(pk=up.pk).update(offset=up.offset, updated_at=timezone.now())
+        boundary = min(SNIFF_BYTES, up.length)
+        if current < boundary <= up.offset:
+            _sniff_or_refuse(up, part, boundary, request)
+        if up.offset == up.length:
+            _complete(up, part, request)
+    return Upload.objects.select_related("item").get(pk=up.pk)
+
+
+def _receive(part: PartFile, body: BinaryIO, length: int, digest: bytes | None) -> int:
+    try:
+        return part.append(body, length, digest)
+    except ChecksumMismatch:
+        raise UploadError(
+            460,
+            "Checksum Mismatch: the SHA-256 of this chunk is not the one in Upload-Checksum. "
+            "Nothing of it was kept; send it again.",
+        ) from None
+    except ShortBody:
+        raise UploadError(400, "The body ended early; nothing of this chunk was kept.") from None
+    except OSError as exc:
+        log.exception("upload part %s: write failed", part.path.name)
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        raise UploadError(
+            507 if full else 503,
+            "The server could not store this chunk"
+            + (" (its upload space is full)" if full else "")
+            + ". Ask for the offset with HEAD and retry later; nothing already sent is lost.",
+            retry_after=60,
+        ) from exc
+
+
+def _already_complete(up: Upload, offset: int, content_length: int) -> Upload:
+    if offset == up.length and not content_length:
+        return up
+    raise UploadError(
+        409, f"This upload is already complete: all {up.length} bytes arrived and are evidence."
+    )
+
+
+def _new_key(up: Upload, part: PartFile) -> None:
+    dek = os.urandom(32)
+    up.kek_id, up.wrapped_key = keyring().wrap(dek)
+    Upload.objects.filter(pk=up.pk).update(kek_id=up.kek_id, wrapped_key=up.wrapped_key)
+    part.key = dek
+
+
+def describe(upload_id: uuid.UUID | str, user: User, request: HttpRequest | None = None) -> Upload:
+    """HEAD: where the upload stands. All bytes here but no item yet means an earlier
+    completion was cut short (a crash, a vault outage): finish it now."""
+    up = _owned(upload_id, user)
+    if up.state == State.COMPLETE:
+        return up
+    _check_alive(up)
+    up.offset = _size_on_disk(up)
+    if up.offset < up.length:
+        return up
+    with _locked(up) as part:
+        up = _reload(up, part)
+        if up.state != State.COMPLETE and part.size() == up.length:
+            _complete(up, part, request)
+    return Upload.objects.select_related("item").get(pk=up.pk)
+
+
+def terminate(upload_id: uuid.UUID | str, user: User) -> None:
+    """DELETE: drop an unfinished upload and its bytes. Evidence is never deleted here."""
+    up = _owned(upload_id, user)
+    if up.state == State.COMPLETE:
+        raise UploadError(409, "This upload is complete and is now evidence; it stays.")
+    _check_alive(up)
+    with _locked(up) as part:
+        up = _reload(up, part)
+        if up.state == State.COMPLETE:
+            raise UploadError(409, "This upload is complete and is now evidence; it stays.")
+        Upload.objects.filter(pk=up.pk).update(state=State.TERMINATED)
+        part.discard()
+
+
+def _sniff_or_refuse(
+    up: Upload, part: PartFile, boundary: int, request: HttpRequest | None
+) -> None:
+    try:
+        _check_type(part.read(0, boundary), _submission_name(up))
+    except UploadError as exc:
+        raise _refuse(up, part, exc, request) from None
+
+
+def _submission_name(up: Upload) -> str:
+    return up.metadata.get("filename") or up.metadata.get("name") or "upload"
+
+
+def _refuse(
+    up: Upload, part: PartFile, exc: EvidentiaError, request: HttpRequest | None
+) -> UploadError:
+    """The bytes cannot become evidence: say why, drop them, and log the refusal."""
+    with transaction.atomic():
+        Upload.objects.filter(pk=up.pk).update(state=State.FAILED, error=exc.message)
+        ledger.record(
+            events.INGEST_REJECTED,
+            actor=up.user,
+            request=request,
+            outcome="failure",
+            detail={
+                "refused": exc.message,
+                "upload": str(up.pk),
+                "original_name": _submission_name(up)[:1024],
+                "size": up.length,
+                "via": "upload",
+            },
+        )
+    part.discard()
+    return UploadError(exc.status, exc.message)
+
+
+def _complete(up: Upload, part: PartFile, request: HttpRequest | None) -> None:
+    """Every byte is here: the same vault ingest as every other path, exactly once."""
+    Upload.objects.filter(pk=up.pk).update(state=State.COMPLETING, offset=up.length)
+    try:
+        sub = _submission(up.metadata, up.user)
+        check_allowed(up.user, sub)  # still allowed? (roles change) before the long write
+        head = part.read(0, HEAD_BYTES)
+        _check_type(head, sub.original_name)
+        written = vault().write(part.reader(), uuid.uuid4())
+        with transaction.atomic():
+            result = finish(written, head, sub, actor=up.user, request=request)
+            Upload.objects.filter(pk=up.pk).update(
+                state=State.COMPLETE, item=result.item, duplicate=not result.created, error=""
+            )
+    except EvidentiaError as exc:
+        raise _refuse(up, part, exc, request) from None
+    except Exception as exc:  # keep the bytes: a retry (PATCH or HEAD) completes later
+        log.exception("upload %s: storing in the vault failed", up.pk)
+        Upload.objects.filter(pk=up.pk).update(state=State.RECEIVING, error=str(exc)[:1000])
+        raise UploadError(
+            503,
+            "Every byte arrived, but the vault could not store the file just now. Nothing is "
+            "lost: retry in a minute and it will be stored.",
+            retry_after=60,
+        ) from exc
+    part.discard()
+
+
+# --------------------------------------------------------------------------- expiry
+
+
+def _expire(up: Upload) -> bool:
+    """Mark an upload expired and delete its bytes, unless a request holds it right now."""
+    try:
+        with PartFile.locked(part_path(up.pk), None, create=False) as part:
+            changed = _mark_expired(up)
+            part.discard()
+    except FileNotFoundError:
+        changed = _mark_expired(up)
+    except PartBusy:
+        return False
+    return changed
+
+
+def _mark_expired(up: Upload) -> bool:
+    return bool(Upload.objects.filter(pk=up.pk, state__in=LIVE).update(state=State.EXPIRED))
+
+
+def cleanup_expired(now: datetime | None = None) -> int:
+    """Expire overdue uploads and delete their bytes; remove part files no live upload
+    owns (left by a crash after completion). Returns how many uploads expired."""
+    now = now or timezone.now()
+    lim = limits()
+    due = Upload.objects.filter(state__in=LIVE, expires_at__lte=now)
+    expired = sum(_expire(up) for up in due)
+    if not lim.directory.is_dir():
+        return expired
+    for path in lim.directory.glob(f"*{TRASH}"):  # a discard cut short by a restart
+        path.unlink(missing_ok=True)
+    stale_before = (now - lim.expiry).timestamp()
+    for path in lim.directory.glob(f"*{PART}"):
+        try:
+            upload_id = uuid.UUID(path.stem)
+        except ValueError:
+            continue
+        row = Upload.objects.filter(pk=upload_id).only("state").first()
+        if row is None and path.stat().st_mtime < stale_before:
+            path.unlink(missing_ok=True)
+        elif row is not None and row.state not in LIVE:
+            _expire(row)
+    return expired

@@ -1,0 +1,13 @@
+"""Celery tasks for resumable uploads. Idempotent: a second run finds nothing to do."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="evidentia.evidence.upload_tasks.cleanup_expired_uploads")
+def cleanup_expired_uploads() -> int:
+    """Expire unfinished uploads past their Upload-Expires and delete their bytes."""
+    from evidentia.evidence.services.uploads import cleanup_expired
+
+    return cleanup_expired()
