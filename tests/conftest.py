@@ -42,6 +42,9 @@ def _isolated_state(settings, tmp_path_factory, tmp_path):
     home = tmp_path_factory.getbasetemp() / "home"
     home.mkdir(exist_ok=True)
     settings.BLOB_DIR = tmp_path / "blobs"
+    # Per test, not per session: xdist workers share EVIDENTIA_HOME, and one worker's
+    # sweep of leftover part files must not touch another's uploads.
+    settings.UPLOAD_DIR = tmp_path / "uploads"
     settings.KEK_FILE = home / "keys" / "kek.keys"
     settings.SIGNING_KEY_FILE = home / "keys" / "ledger-signing.pem"
     settings.CELERY_TASK_ALWAYS_EAGER = True

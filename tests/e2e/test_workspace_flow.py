@@ -120,3 +120,9 @@ def test_an_officer_uploads_plays_bookmarks_compares_and_reports(live_server, pa
     page.click("[data-multicam] [data-act=play]")
     assert page.locator("[data-cam]").count() == 2
     shot(page, "05-multicam")
+
+    page.goto(base + "/evidence/map/")
+    page.click("[data-act=view]")
+    page.click("text=Search this area")
+    page.locator("[data-results] tbody tr", has_text="BWC-1_stop.mp4").wait_for()
+    shot(page, "06-map-search")

@@ -17,11 +17,6 @@ from tests.conftest import ARTIFACTS, sign_in
 TUS_JS = Path(django_settings.BASE_DIR) / "static" / "vendor" / "tus-js-client" / "tus.min.js"
 
 
-@pytest.fixture(autouse=True)
-def _own_upload_dir(settings, tmp_path):
-    settings.UPLOAD_DIR = tmp_path / "uploads"
-
-
 def test_the_page_offers_a_labelled_file_input_and_the_details(db, olivia, as_user):
     response = as_user(olivia).get("/evidence/upload/")
     assert response.status_code == 200

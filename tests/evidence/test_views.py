@@ -126,3 +126,16 @@ def test_a_restricted_case_hides_its_items_even_from_the_custodian(
     cases.link_item(case, olivias_clip, actor=stella)
     assert as_user(carmen).get(f"/evidence/{olivias_clip.pk}/").status_code == 404
     assert b"olivia.mp4" not in as_user(carmen).get("/evidence/").content
+
+
+def test_the_map_search_page_marks_where_visible_evidence_starts(
+    db, olivia, oscar, as_user, gpx_bytes
+):
+    from evidentia.evidence.services.processing import process
+
+    track = ingest_bytes(gpx_bytes, "walk.gpx", officer=olivia)
+    process(track)
+    own = as_user(olivia).get("/evidence/map/")
+    assert own.status_code == 200
+    assert str(track.pk).encode() in own.content
+    assert str(track.pk).encode() not in as_user(oscar).get("/evidence/map/").content

@@ -15,11 +15,12 @@ from evidentia.accounts.models import Role, User
 from evidentia.core.errors import EvidentiaError, Rejected
 from evidentia.custody import events
 from evidentia.evidence import policy
-from evidentia.evidence.models import Kind
+from evidentia.evidence.models import Kind, TrackPoint
 from evidentia.evidence.services import access, pipeline, reports
 
 PAGE_SIZE = 25
 SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4]
+MAP_CONTEXT_POINTS = 2000
 
 
 def _day(value: str, end: bool = False) -> datetime | None:
@@ -172,4 +173,25 @@ def multicam(request: HttpRequest) -> HttpResponse:
         request,
         "evidence/multicam.html",
         {"nav": "evidence", "views": views, "start": start, "total": total, "speeds": SPEEDS},
+    )
+
+
+@staff_required
+def map_search(request: HttpRequest) -> HttpResponse:
+    """Find evidence recorded inside a drawn box and a time range (the API does the search)."""
+    visible = policy.visible_items(request.user)
+    starts = list(
+        TrackPoint.objects.filter(item__in=visible, seq=0)
+        .order_by("-time")
+        .values_list("item_id", "lat", "lon")[:MAP_CONTEXT_POINTS]
+    )
+    return render(
+        request,
+        "evidence/map_search.html",
+        {
+            "nav": "map",
+            "starts": [{"item": str(i), "lat": lat, "lon": lon} for i, lat, lon in starts],
+            "map_tiles": settings.MAP_TILE_URL,
+            "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
     )
