@@ -16,7 +16,7 @@ from evidentia.core.errors import EvidentiaError, Rejected
 from evidentia.custody import events
 from evidentia.evidence import policy
 from evidentia.evidence.models import Kind, TrackPoint
-from evidentia.evidence.services import access, pipeline, reports
+from evidentia.evidence.services import access, pipeline, reports, review
 
 PAGE_SIZE = 25
 SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4]
@@ -103,6 +103,7 @@ def evidence_detail(request: HttpRequest, item_id: str) -> HttpResponse:
             "media_json": json.dumps(item.media, indent=2, sort_keys=True),
             "can_download": policy.can_download(request.user, item),
             "can_retry": request.user.role in pipeline.RETRIERS,
+            "can_supervise": playable and review.supervises(request.user, item.officer),
         },
     )
 
