@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
-from evidentia.accounts.auth import ApiAuth
+from evidentia.accounts.auth import ApiAuth, signed_in_user
 from evidentia.accounts.models import User
 from evidentia.cases import search, services
 from evidentia.cases.models import Case, CaseItem, CaseStatus, ItemTag, Note
@@ -25,10 +25,6 @@ from evidentia.evidence.services.access import get_item
 router = Router(tags=["cases"])
 read = ApiAuth("evidence:read")
 write = ApiAuth("evidence:write")
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 class CaseIn(Schema):
@@ -199,7 +195,7 @@ def search_items(request: HttpRequest, params: Query[SearchParams]) -> dict[str,
         kind=params.kind,
         case=params.case,
     )
-    found = search.search(_user(request), params.q, filters, page=params.page)
+    found = search.search(signed_in_user(request), params.q, filters, page=params.page)
     return {
         "query": params.q,
         "total": found.total,
@@ -224,7 +220,7 @@ def search_items(request: HttpRequest, params: Query[SearchParams]) -> dict[str,
 
 @router.get("", response=list[CaseOut], auth=read)
 def list_cases(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
-    user = _user(request)
+    user = signed_in_user(request)
     cases = visible_cases(user).select_related("created_by").order_by("-created_at")
     if status:
         if status not in CaseStatus.values:
@@ -241,7 +237,7 @@ def list_cases(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
 
 @router.post("", response={201: CaseDetailOut}, auth=write)
 def create_case(request: HttpRequest, body: CaseIn) -> Status:
-    user = _user(request)
+    user = signed_in_user(request)
     members = list(User.objects.filter(username__in=body.members))
     missing = set(body.members) - {m.get_username() for m in members}
     if missing:
@@ -261,14 +257,14 @@ def create_case(request: HttpRequest, body: CaseIn) -> Status:
 
 @router.get("{case_id}", response=CaseDetailOut, auth=read)
 def get_case(request: HttpRequest, case_id: uuid.UUID) -> dict[str, Any]:
-    user = _user(request)
+    user = signed_in_user(request)
     return case_detail(user, visible_case(user, case_id))
 
 
 @router.post("{case_id}/items", response={201: LinkedItemOut, 200: LinkedItemOut}, auth=write)
 def link_item(request: HttpRequest, case_id: uuid.UUID, body: LinkIn) -> Status:
     """Link evidence you can see; 201 when linked, 200 when it already was."""
-    user = _user(request)
+    user = signed_in_user(request)
     case = visible_case(user, case_id)
     item, created = services.link_visible_item(case, body.item_id, actor=user, request=request)
     link = CaseItem.objects.get(case=case, item=item)
@@ -288,7 +284,7 @@ def link_item(request: HttpRequest, case_id: uuid.UUID, body: LinkIn) -> Status:
 @router.delete("{case_id}/items/{item_id}", response={200: dict[str, bool]}, auth=write)
 def unlink_item(request: HttpRequest, case_id: uuid.UUID, item_id: uuid.UUID) -> dict[str, bool]:
     """Remove the link; the evidence itself is never touched."""
-    user = _user(request)
+    user = signed_in_user(request)
     case = visible_case(user, case_id)
     services.unlink_item(case, item_id, actor=user, request=request)
     return {"unlinked": True}
@@ -296,7 +292,7 @@ def unlink_item(request: HttpRequest, case_id: uuid.UUID, item_id: uuid.UUID) ->
 
 @router.post("{case_id}/notes", response={201: NoteOut}, auth=write)
 def add_case_note(request: HttpRequest, case_id: uuid.UUID, body: NoteIn) -> Status:
-    user = _user(request)
+    user = signed_in_user(request)
     case = visible_case(user, case_id)
     return Status(
         201, note_out(services.add_case_note(case, body.text, actor=user, request=request))
@@ -315,40 +311,40 @@ def tag_list(item_id: Any) -> list[dict[str, Any]]:
 
 @router.get("items/{item_id}/tags", response=list[TagOut], auth=read)
 def item_tags(request: HttpRequest, item_id: uuid.UUID) -> list[dict[str, Any]]:
-    item = get_item(_user(request), item_id)
+    item = get_item(signed_in_user(request), item_id)
     return tag_list(item.pk)
 
 
 @router.post("items/{item_id}/tags", response={201: list[TagOut], 200: list[TagOut]}, auth=write)
 def add_item_tag(request: HttpRequest, item_id: uuid.UUID, body: TagIn) -> Status:
     """Tag an item; answers the item's tags (201 when the tag is new on it)."""
-    _, created = services.add_tag(_user(request), item_id, body.name, request)
+    _, created = services.add_tag(signed_in_user(request), item_id, body.name, request)
     return Status(201 if created else 200, tag_list(item_id))
 
 
 @router.delete("items/{item_id}/tags/{name}", response=list[TagOut], auth=write)
 def remove_item_tag(request: HttpRequest, item_id: uuid.UUID, name: str) -> list[dict[str, Any]]:
-    services.remove_tag(_user(request), item_id, name, request)
+    services.remove_tag(signed_in_user(request), item_id, name, request)
     return tag_list(item_id)
 
 
 @router.get("items/{item_id}/notes", response=list[NoteOut], auth=read)
 def item_notes(request: HttpRequest, item_id: uuid.UUID) -> list[dict[str, Any]]:
-    item = get_item(_user(request), item_id)
+    item = get_item(signed_in_user(request), item_id)
     return [note_out(n) for n in Note.objects.filter(item=item).select_related("author")]
 
 
 @router.post("items/{item_id}/notes", response={201: NoteOut}, auth=write)
 def add_item_note(request: HttpRequest, item_id: uuid.UUID, body: NoteIn) -> Status:
     return Status(
-        201, note_out(services.add_item_note(_user(request), item_id, body.text, request))
+        201, note_out(services.add_item_note(signed_in_user(request), item_id, body.text, request))
     )
 
 
 @router.get("items/{item_id}/cases", response=list[CaseOut], auth=read)
 def item_cases(request: HttpRequest, item_id: uuid.UUID) -> list[dict[str, Any]]:
     """The cases you can see that hold this item."""
-    user = _user(request)
+    user = signed_in_user(request)
     item = get_item(user, item_id)
     cases = visible_cases(user).filter(items=item).select_related("created_by")
     ids = _visible_ids(user)

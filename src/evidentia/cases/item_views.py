@@ -3,7 +3,7 @@ an evidence item's page, and the panel itself as a fragment (for htmx or a reloa
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from evidentia.accounts.auth import staff_required
+from evidentia.accounts.auth import signed_in_user, staff_required
 from evidentia.accounts.models import User
 from evidentia.cases import services
 from evidentia.cases.models import Case
@@ -34,7 +34,7 @@ def _back(request: HttpRequest, item_id: object) -> str:
 
 def _act(request: HttpRequest, item_id: object, action: Any) -> HttpResponse:
     try:
-        message = action(cast(User, request.user))
+        message = action(signed_in_user(request))
     except EvidentiaError as exc:
         return error_page(request, exc)
     messages.success(request, message)
@@ -89,7 +89,7 @@ def case_link(request: HttpRequest, item_id: object) -> HttpResponse:
 @staff_required
 def panel(request: HttpRequest, item_id: object) -> HttpResponse:
     """The panel alone, e.g. for `hx-get` after a change."""
-    user = cast(User, request.user)
+    user = signed_in_user(request)
     try:
         item = get_item(user, item_id)
     except EvidentiaError as exc:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from evidentia.accounts.auth import staff_required
+from evidentia.accounts.auth import signed_in_user, staff_required
 from evidentia.accounts.models import Role, Unit, User
 from evidentia.cases import search
 from evidentia.cases.models import Category
@@ -22,7 +20,7 @@ def _page_number(value: str) -> int:
 
 @staff_required
 def results(request: HttpRequest) -> HttpResponse:
-    user = cast(User, request.user)
+    user = signed_in_user(request)
     q = request.GET.get("q", "").strip()[: search.MAX_QUERY]
     filters = search.parse_filters(request.GET)
     found = search.search(user, q, filters, page=_page_number(request.GET.get("page", "")))

@@ -7,7 +7,7 @@ refused change re-renders the page with the reason and a 4xx status.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from evidentia.accounts.auth import staff_required
+from evidentia.accounts.auth import signed_in_user, staff_required
 from evidentia.accounts.models import User
 from evidentia.cases import search, services
 from evidentia.cases.forms import CaseDetailsForm, CaseForm
@@ -27,10 +27,6 @@ from evidentia.core.errors import EvidentiaError, NotFound, PermissionDenied, Re
 from evidentia.evidence import policy
 
 PAGE_SIZE = 25
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def error_page(request: HttpRequest, exc: EvidentiaError) -> HttpResponse:
@@ -47,7 +43,7 @@ def _allowed(check: Any, *args: Any) -> bool:
 
 @staff_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     status = request.GET.get("status", "")
     cases = visible_cases(user)
     if status in CaseStatus.values:
@@ -83,7 +79,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def case_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if user.role not in services.CASE_CREATORS:
         return error_page(request, PermissionDenied("Your role may not open cases."))
     form = CaseForm(request.POST or None)
@@ -115,7 +111,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 def _detail(
     request: HttpRequest, case: Case, *, error: str = "", status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     visible = policy.visible_items(user).order_by().values("pk")
     links = (
         CaseItem.objects.filter(case=case, item__in=visible)
@@ -156,7 +152,7 @@ def _detail(
 
 
 def _case_or_404(request: HttpRequest, case_id: object) -> Case:
-    return visible_case(_user(request), str(case_id))
+    return visible_case(signed_in_user(request), str(case_id))
 
 
 @staff_required
@@ -175,7 +171,7 @@ def _change(request: HttpRequest, case_id: object, action: Any, done: str) -> Ht
     except EvidentiaError as exc:
         return error_page(request, exc)
     try:
-        message = action(case, _user(request)) or done
+        message = action(case, signed_in_user(request)) or done
     except EvidentiaError as exc:
         return _detail(request, case, error=exc.message, status=exc.status)
     messages.success(request, message)

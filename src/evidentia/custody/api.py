@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from evidentia.accounts.auth import ApiAuth
-from evidentia.accounts.models import Role, User
+from evidentia.accounts.auth import ApiAuth, signed_in_user
+from evidentia.accounts.models import Role
 from evidentia.core.errors import NotFound, PermissionDenied
 from evidentia.custody import ledger
 from evidentia.custody.models import Event
@@ -109,7 +109,7 @@ def event_list(
     from evidentia.cases.policy import visible_case
     from evidentia.evidence.services.access import custody_events, get_item
 
-    user = _user(request)
+    user = signed_in_user(request)
     if item is not None and case is None:
         rows = custody_events(user, get_item(user, item))
     elif case is not None and item is None:
@@ -133,16 +133,11 @@ def _event_out(e: Event) -> dict[str, Any]:
     }
 
 
-def _user(request: HttpRequest) -> User:
-    """ApiAuth has already refused anonymous requests."""
-    return cast(User, request.user)
-
-
 def _check_event_access(request: HttpRequest, event: Event) -> None:
     """Auditors may prove any event; others only events about what they can see."""
     from evidentia.evidence.policy import visible_items
 
-    user = _user(request)
+    user = signed_in_user(request)
     if user.role in (Role.AUDITOR, Role.ADMIN, Role.CUSTODIAN):
         return
     if event.item_id and visible_items(user).filter(pk=event.item_id).exists():

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from evidentia.accounts.auth import ApiAuth
-from evidentia.accounts.models import User
+from evidentia.accounts.auth import ApiAuth, signed_in_user
 from evidentia.evidence.models import (
     Bookmark,
     Comment,
@@ -28,10 +27,6 @@ from evidentia.evidence.services import review
 router = Router(tags=["review"])
 read = ApiAuth("evidence:read")
 write = ApiAuth("evidence:write")
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 class BookmarkIn(Schema):
@@ -134,44 +129,48 @@ def training_out(m: TrainingMarker) -> dict[str, Any]:
 
 @router.get("items/{item_id}/bookmarks", response=list[BookmarkOut], auth=read)
 def list_bookmarks(request: HttpRequest, item_id: uuid.UUID) -> list[dict[str, Any]]:
-    return [bookmark_out(b) for b in review.bookmarks(_user(request), item_id)]
+    return [bookmark_out(b) for b in review.bookmarks(signed_in_user(request), item_id)]
 
 
 @router.post("items/{item_id}/bookmarks", response={201: BookmarkOut}, auth=write)
 def add_bookmark(request: HttpRequest, item_id: uuid.UUID, body: BookmarkIn) -> Status:
-    mark = review.add_bookmark(_user(request), item_id, body.at_seconds, body.label, request)
+    mark = review.add_bookmark(
+        signed_in_user(request), item_id, body.at_seconds, body.label, request
+    )
     return Status(201, bookmark_out(mark))
 
 
 @router.get("items/{item_id}/comments", response=list[CommentOut], auth=read)
 def list_comments(request: HttpRequest, item_id: uuid.UUID) -> list[dict[str, Any]]:
-    return [comment_out(c) for c in review.comments(_user(request), item_id)]
+    return [comment_out(c) for c in review.comments(signed_in_user(request), item_id)]
 
 
 @router.post("items/{item_id}/comments", response={201: CommentOut}, auth=write)
 def add_comment(request: HttpRequest, item_id: uuid.UUID, body: CommentIn) -> Status:
-    comment = review.add_comment(_user(request), item_id, body.text, body.at_seconds, request)
+    comment = review.add_comment(
+        signed_in_user(request), item_id, body.text, body.at_seconds, request
+    )
     return Status(201, comment_out(comment))
 
 
 @router.get("items/{item_id}/feedback", response=list[ThreadOut], auth=read)
 def list_feedback(request: HttpRequest, item_id: uuid.UUID) -> list[dict[str, Any]]:
     """The feedback threads on this item that you take part in."""
-    return [thread_out(t) for t in review.threads(_user(request), item_id)]
+    return [thread_out(t) for t in review.threads(signed_in_user(request), item_id)]
 
 
 @router.post("items/{item_id}/feedback", response={201: ThreadOut}, auth=write)
 def open_feedback(request: HttpRequest, item_id: uuid.UUID, body: ThreadIn) -> Status:
     """Open a thread with the recording officer (supervisors of the officer's unit)."""
     opened = review.open_thread(
-        _user(request), item_id, body.subject, body.text, body.at_seconds, request
+        signed_in_user(request), item_id, body.subject, body.text, body.at_seconds, request
     )
     return Status(201, thread_out(opened))
 
 
 @router.get("items/{item_id}/feedback/{thread_id}", response=ThreadOut, auth=read)
 def get_feedback(request: HttpRequest, item_id: uuid.UUID, thread_id: int) -> dict[str, Any]:
-    return thread_out(review.thread(_user(request), item_id, thread_id))
+    return thread_out(review.thread(signed_in_user(request), item_id, thread_id))
 
 
 @router.post(
@@ -180,18 +179,20 @@ def get_feedback(request: HttpRequest, item_id: uuid.UUID, thread_id: int) -> di
 def reply_feedback(
     request: HttpRequest, item_id: uuid.UUID, thread_id: int, body: CommentIn
 ) -> Status:
-    message = review.reply(_user(request), item_id, thread_id, body.text, body.at_seconds, request)
+    message = review.reply(
+        signed_in_user(request), item_id, thread_id, body.text, body.at_seconds, request
+    )
     return Status(201, comment_out(message))
 
 
 @router.get("items/{item_id}/training", response=list[TrainingOut], auth=read)
 def list_training(request: HttpRequest, item_id: uuid.UUID) -> list[dict[str, Any]]:
-    return [training_out(m) for m in review.training_markers(_user(request), item_id)]
+    return [training_out(m) for m in review.training_markers(signed_in_user(request), item_id)]
 
 
 @router.post("items/{item_id}/training", response={201: TrainingOut}, auth=write)
 def mark_training(request: HttpRequest, item_id: uuid.UUID, body: TrainingIn) -> Status:
     marker = review.mark_training(
-        _user(request), item_id, body.start_seconds, body.end_seconds, body.note, request
+        signed_in_user(request), item_id, body.start_seconds, body.end_seconds, body.note, request
     )
     return Status(201, training_out(marker))
