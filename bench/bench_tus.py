@@ -10,7 +10,12 @@ from the creation POST to the final PATCH's answer, which includes the vault ing
 (SHA-256 + AES-256-GCM + fsync). Each run uploads fresh random bytes (no dedupe).
 Prints medians and the ratio of throughputs.
 
+`--chunk-mib 0` sends the whole file in one PATCH (tuspy's and tus-js-client's default);
+`--no-live` turns off the live vault writers (services/uploads_live.py) in the server,
+so completion re-reads the part file as before, for comparison.
+
     .venv/bin/python bench/bench_tus.py [--size-mib 512] [--runs 3] [--chunk-mib 32]
+        [--no-live] [--checksum]
 """
 
 from __future__ import annotations
@@ -83,8 +88,19 @@ def evidentia(env: dict[str, str], *args: str) -> str:
     return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
 
 
-def serve(app: str, port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+NO_LIVE = """
+def post_worker_init(worker):
+    from evidentia.evidence.services import uploads_live
+
+    uploads_live.MAX_LIVE = 0
+"""
+
+
+def serve(
+    app: str, port: int, env: dict[str, str], cwd: Path, *extra: str
+) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", *GUNICORN]
+    cmd += extra
     return subprocess.Popen(cmd, env=env, cwd=cwd, stderr=subprocess.DEVNULL)
 
 
@@ -162,7 +178,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size-mib", type=int, default=512)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--chunk-mib", type=int, default=32)
+    ap.add_argument("--chunk-mib", type=int, default=32, help="0: the whole file in one PATCH")
+    ap.add_argument("--no-live", action="store_true", help="no live vault writers (before)")
     ap.add_argument("--checksum", action="store_true", help="send Upload-Checksum (sha256)")
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--dir", default=None, help="where the file and both homes go")
@@ -184,19 +201,23 @@ def main() -> int:
         ).strip()
         (work / "sink_app.py").write_text(SINK)
         sink_env = {**env, "SINK_FILE": str(work / "sink.bin")}
-        procs.append(serve("evidentia.wsgi:application", args.port, env, ROOT))
+        extra: list[str] = []
+        if args.no_live:
+            (work / "no_live.py").write_text(NO_LIVE)
+            extra = ["--config", str(work / "no_live.py")]
+        procs.append(serve("evidentia.wsgi:application", args.port, env, ROOT, *extra))
         procs.append(serve("sink_app:application", args.port + 1, sink_env, work))
         wait_up(f"http://127.0.0.1:{args.port}/api/v1/uploads/", "OPTIONS")
         wait_up(f"http://127.0.0.1:{args.port + 1}/", "GET")
 
         src = work / "recording.bin"
         size = args.size_mib * MiB
+        chunk = args.chunk_mib * MiB or size
         print(
-            f"{args.size_mib} MiB, chunk {args.chunk_mib} MiB, checksum {args.checksum}, "
-            f"{os.cpu_count()} CPUs",
+            f"{args.size_mib} MiB, {size // chunk} PATCH(es) of {chunk // MiB} MiB, checksum "
+            f"{args.checksum}, live writers {not args.no_live}, {os.cpu_count()} CPUs",
             file=sys.stderr,
         )
-        chunk = args.chunk_mib * MiB
         curls, tuses, vaults = [], [], []
         for i in range(-2, args.runs):  # two warm-up rounds, so both workers are warm
             fresh_file(src, size, work / "sink.bin")
@@ -217,7 +238,10 @@ def main() -> int:
         m_curl, m_tus = statistics.median(curls), statistics.median(tuses)
         m_vault = statistics.median(vaults)
         rate = lambda s: f"{size / s / MiB:.0f} MiB/s"  # noqa: E731
-        print(f"\n### tus upload benchmark: {args.size_mib} MiB, median of {args.runs}\n")
+        print(
+            f"\n### tus upload benchmark: {args.size_mib} MiB in {size // chunk} PATCH(es), "
+            f"live writers {'off' if args.no_live else 'on'}, median of {args.runs}\n"
+        )
         print("| measurement | median | throughput |\n|---|---|---|")
         print(
             f"| `curl -T` to a streaming sink (write + fsync) | {m_curl:.3f} s | {rate(m_curl)} |"

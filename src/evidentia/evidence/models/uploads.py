@@ -220,20 +220,36 @@ class PartFile:
         """The plaintext from the start, as a file the vault can `readinto` its buffers."""
         return _Plaintext(self.fd, self._key())
 
-    def append(self, body: BinaryIO, length: int, checksum: bytes | None = None) -> int:
+    def append(
+        self,
+        body: BinaryIO,
+        length: int,
+        checksum: bytes | None = None,
+        observe: Callable[[bytes], object] | None = None,
+    ) -> int:
         """Append up to `length` bytes of `body`, durably; returns how many were kept.
-        With a SHA-256 `checksum`, all or nothing (ChecksumMismatch, ShortBody)."""
+        With a SHA-256 `checksum`, all or nothing (ChecksumMismatch, ShortBody).
+        `observe` sees the plaintext appended to the file, in order, as it is written
+        (after verification, with a checksum); on an exception it may have seen more
+        than the file kept."""
         at = self.size()
         try:
             if checksum is None:
-                got = _copy(body, length, self.fd, _ctr(self._key(), at), at)
+                got = _copy(body, length, self.fd, _ctr(self._key(), at), at, observe)
             else:
-                got = self._append_checked(body, length, checksum, at)
+                got = self._append_checked(body, length, checksum, at, observe)
         finally:  # on a write error (disk full) too: what did get written stays valid
             os.fsync(self.fd)
         return got
 
-    def _append_checked(self, body: BinaryIO, length: int, checksum: bytes, at: int) -> int:
+    def _append_checked(
+        self,
+        body: BinaryIO,
+        length: int,
+        checksum: bytes,
+        at: int,
+        observe: Callable[[bytes], object] | None = None,
+    ) -> int:
         # The chunk waits in an anonymous temp file under a throwaway key until its
         # checksum is known, so a bad chunk never touches the part file.
         spool_key = os.urandom(32)
@@ -248,7 +264,10 @@ class PartFile:
             os.lseek(self.fd, at, os.SEEK_SET)
             while data := os.pread(spool.fileno(), 8 << 20, pos):
                 pos += len(data)
-                _write_all(self.fd, dst.update(src.update(data)))
+                plain = src.update(data)
+                if observe is not None:
+                    observe(plain)
+                _write_all(self.fd, dst.update(plain))
         return got
 
     def discard(self) -> None:

@@ -9,7 +9,9 @@ touch a part file (an flock on it); another gets 423 Locked, which tus clients r
 
 The last byte sends the file through the same vault ingest as every other path
 (`vault().write`, then `ingest.finish` in the transaction that marks the upload
-complete), so a retried final PATCH can never make a second item.
+complete), so a retried final PATCH can never make a second item. When every byte
+reached this process in order, that vault write already ran during the transfer
+(`uploads_live`) and completion only finishes it; otherwise it re-reads the part file.
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ from evidentia.evidence.models.uploads import (
     limits,
     part_path,
 )
+from evidentia.evidence.services import uploads_live
 from evidentia.evidence.services.ingest import HEAD_BYTES, Submission, check_allowed, finish
+from evidentia.evidence.services.uploads_live import LiveWriter
 from evidentia.evidence.vaultio import keyring, vault
 
 log = logging.getLogger(__name__)
@@ -261,20 +265,42 @@ def append(
             raise UploadError(
                 413, f"This request would take the upload past its Upload-Length ({up.length})."
             )
-        got = _receive(part, body, content_length, checksum) if content_length else 0
-        up.offset = current + got
-        Upload.objects.filter(pk=up.pk).update(offset=up.offset, updated_at=timezone.now())
-        boundary = min(SNIFF_BYTES, up.length)
-        if current < boundary <= up.offset:
-            _sniff_or_refuse(up, part, boundary, request)
+        live = (
+            uploads_live.claim(up.pk, bytes(up.wrapped_key), part, current, vault())
+            if content_length
+            else uploads_live.take(up.pk)
+        )
+        try:
+            got = _receive(part, body, content_length, checksum, live) if content_length else 0
+            up.offset = current + got
+            Upload.objects.filter(pk=up.pk).update(offset=up.offset, updated_at=timezone.now())
+            boundary = min(SNIFF_BYTES, up.length)
+            if current < boundary <= up.offset:
+                _sniff_or_refuse(up, part, boundary, request)
+        except BaseException:
+            if live is not None:
+                live.abort()
+            raise
         if up.offset == up.length:
-            _complete(up, part, request)
+            try:
+                _complete(up, part, request, live)
+            finally:  # finished, or of no further use: never left running
+                if live is not None:
+                    live.abort()
+        elif live is not None:
+            uploads_live.park(live, part)
     return Upload.objects.select_related("item").get(pk=up.pk)
 
 
-def _receive(part: PartFile, body: BinaryIO, length: int, digest: bytes | None) -> int:
+def _receive(
+    part: PartFile,
+    body: BinaryIO,
+    length: int,
+    digest: bytes | None,
+    live: LiveWriter | None = None,
+) -> int:
     try:
-        return part.append(body, length, digest)
+        return part.append(body, length, digest, live.feed if live is not None else None)
     except ChecksumMismatch:
         raise UploadError(
             460,
@@ -323,7 +349,12 @@ def describe(upload_id: uuid.UUID | str, user: User, request: HttpRequest | None
     with _locked(up) as part:
         up = _reload(up, part)
         if up.state != State.COMPLETE and part.size() == up.length:
-            _complete(up, part, request)
+            live = uploads_live.take(up.pk)
+            try:
+                _complete(up, part, request, live)
+            finally:
+                if live is not None:
+                    live.abort()
     return Upload.objects.select_related("item").get(pk=up.pk)
 
 
@@ -338,6 +369,7 @@ def terminate(upload_id: uuid.UUID | str, user: User) -> None:
         if up.state == State.COMPLETE:
             raise UploadError(409, "This upload is complete and is now evidence; it stays.")
         Upload.objects.filter(pk=up.pk).update(state=State.TERMINATED)
+        uploads_live.drop(up.pk)
         part.discard()
 
 
@@ -373,19 +405,28 @@ def _refuse(
                 "via": "upload",
             },
         )
+    uploads_live.drop(up.pk)
     part.discard()
     return UploadError(exc.status, exc.message)
 
 
-def _complete(up: Upload, part: PartFile, request: HttpRequest | None) -> None:
-    """Every byte is here: the same vault ingest as every other path, exactly once."""
+def _complete(
+    up: Upload, part: PartFile, request: HttpRequest | None, live: LiveWriter | None = None
+) -> None:
+    """Every byte is here: the same vault ingest as every other path, exactly once.
+    `live`, this process's writer for the upload, is finished if it saw every byte of
+    this part file and dropped otherwise."""
     Upload.objects.filter(pk=up.pk).update(state=State.COMPLETING, offset=up.length)
     try:
         sub = _submission(up.metadata, up.user)
         check_allowed(up.user, sub)  # still allowed? (roles change) before the long write
         head = part.read(0, HEAD_BYTES)
         _check_type(head, sub.original_name)
-        written = vault().write(part.reader(), uuid.uuid4())
+        written = None
+        if live is not None and live.matches(bytes(up.wrapped_key), part, up.length):
+            written = live.finish(up.length, head)
+        if written is None:
+            written = vault().write(part.reader(), uuid.uuid4())
         with transaction.atomic():
             result = finish(written, head, sub, actor=up.user, request=request)
             Upload.objects.filter(pk=up.pk).update(
@@ -413,6 +454,7 @@ def _expire(up: Upload) -> bool:
     try:
         with PartFile.locked(part_path(up.pk), None, create=False) as part:
             changed = _mark_expired(up)
+            uploads_live.drop(up.pk)
             part.discard()
     except FileNotFoundError:
         changed = _mark_expired(up)
