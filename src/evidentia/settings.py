@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "evidentia.custody",
     "evidentia.evidence",
     "evidentia.cases",
+    "evidentia.redaction",
 ]
 
 MIDDLEWARE = [
