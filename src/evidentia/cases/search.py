@@ -15,6 +15,7 @@ index (ts_rank_cd); one small query language serves both:
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -224,15 +225,18 @@ def search(
     return Results(q, hits, total, page, _pages(total, per_page), ranked=True)
 
 
-class _Backend:
+class _Backend(ABC):
+    """The database's own full-text engine: SQLite FTS5 or PostgreSQL tsvector."""
+
     order = ""
 
+    @abstractmethod
     def ranked(self, items: QuerySet[Item], parsed: Parsed) -> QuerySet[Item]:
         """`items` narrowed to the matches, with `score` and `doc_id` selected."""
-        raise NotImplementedError
 
+    @abstractmethod
     def snippets(self, cursor: Any, parsed: Parsed, doc_ids: list[int]) -> dict[int, str]:
-        raise NotImplementedError
+        """Highlighted fragments of the matching documents, by document id."""
 
 
 class _Sqlite(_Backend):
