@@ -43,12 +43,14 @@ def _register() -> None:
     from evidentia.evidence.api import router as evidence_router
     from evidentia.evidence.map_api import router as map_router
     from evidentia.evidence.review_api import router as review_router
+    from evidentia.redaction.api import router as redaction_router
 
     api.add_router("/custody/", custody_router)
     api.add_router("/evidence", evidence_router)
     api.add_router("/review", review_router)
     api.add_router("/map", map_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/redaction", redaction_router)
 
 
 _register()

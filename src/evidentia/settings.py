@@ -204,6 +204,8 @@ CELERY_BROKER_URL = (
 )
 CELERY_RESULT_BACKEND = None
 CELERY_IMPORTS = ["evidentia.evidence.upload_tasks"]
+# Redaction runs on its own queue so GPU workers can take it: `celery worker -Q redaction`.
+CELERY_TASK_ROUTES = {"evidentia.redaction.tasks.*": {"queue": "redaction"}}
 CELERY_TASK_ALWAYS_EAGER = env_bool("EVIDENTIA_TASKS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

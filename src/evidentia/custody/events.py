@@ -91,3 +91,25 @@ LABELS = {
 def label(kind: str) -> str:
     """A reader's name for an event kind."""
     return LABELS.get(kind) or kind.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+
+
+# Redaction studio (issue 4).
+REDACTION_PLAN_CREATED = "redaction.plan_created"
+REDACTION_PLAN_CHANGED = "redaction.plan_changed"
+REDACTION_APPROVAL_REQUESTED = "redaction.approval_requested"
+REDACTION_APPROVED = "redaction.approved"
+REDACTION_REJECTED = "redaction.rejected"
+REDACTION_RENDERED = "redaction.rendered"
+REDACTION_FAILED = "redaction.failed"
+
+LABELS.update(
+    {
+        REDACTION_PLAN_CREATED: "Redaction plan created",
+        REDACTION_PLAN_CHANGED: "Redaction plan changed",
+        REDACTION_APPROVAL_REQUESTED: "Redaction approval requested",
+        REDACTION_APPROVED: "Redaction approved",
+        REDACTION_REJECTED: "Redaction rejected",
+        REDACTION_RENDERED: "Redacted version rendered",
+        REDACTION_FAILED: "Redaction job failed",
+    }
+)

@@ -21,6 +21,7 @@ from evidentia.custody.models import Event
 from evidentia.custody.signing import public_verifier_key
 from evidentia.evidence.models import Item
 from evidentia.evidence.services.access import get_item
+from evidentia.redaction.models import RedactedVersion
 
 
 def _when(value: object) -> str:
@@ -54,6 +55,15 @@ def _section(item: Item) -> pdf.ItemSection:
         (d.kind, d.blob.sha256, f"{d.blob.size} bytes")
         for d in item.derivatives.select_related("blob").order_by("kind")
     ]
+    for v in RedactedVersion.objects.filter(plan__item=item).select_related(
+        "plan", "blob", "review_log", "review_pdf"
+    ):
+        n = v.plan.number
+        derived += [
+            (f"redacted (plan {n})", v.blob.sha256, f"{v.blob.size} bytes"),
+            (f"redaction log (plan {n})", v.review_log.sha256, f"{v.review_log.size} bytes"),
+            (f"redaction log PDF (plan {n})", v.review_pdf.sha256, f"{v.review_pdf.size} bytes"),
+        ]
     return pdf.ItemSection(f"{item.title}", fields, derived)
 
 

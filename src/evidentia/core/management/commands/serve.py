@@ -52,6 +52,8 @@ class Command(BaseCommand):
                 "-A",
                 "evidentia",
                 "worker",
+                "-Q",
+                "celery,redaction",
                 "--beat",
                 "--concurrency",
                 "2",
