@@ -27,6 +27,7 @@ from evidentia.evidence.services.processing import process
 from evidentia.redaction import engine, services, tasks
 from evidentia.redaction.detectors import Detection, Detector
 from evidentia.redaction.models import RedactedVersion, RedactionPlan
+from evidentia.redaction.services import jobs
 
 S = RedactionPlan.State
 LEFT, RIGHT = (40.0, 40.0, 90.0, 100.0), (220.0, 50.0, 270.0, 110.0)
@@ -271,18 +272,16 @@ def test_a_render_retry_does_nothing_once_rendered(approved, ivan, now):
 def test_a_worker_killed_mid_render_leaves_nothing_done_and_a_retry_renders(
     approved, ivan, monkeypatch, now
 ):
-    real = services._commit_render
-
     def killed(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(services, "_commit_render", killed)
+    monkeypatch.setattr(jobs, "_commit_render", killed)
     with pytest.raises(SystemExit):
         now(services.render, ivan, approved)
     assert fresh(approved).state == S.RENDERING  # not rendered, not failed: the job is lost
     assert not RedactedVersion.objects.exists()
 
-    monkeypatch.setattr(services, "_commit_render", real)
+    monkeypatch.undo()
     assert tasks.render(str(approved.pk), ivan.pk) == S.RENDERED  # redelivered (acks_late)
     assert RedactedVersion.objects.count() == 1
 

@@ -10,57 +10,37 @@ need a real file for PyAV's probe, so the decrypted original is written to a pri
 temporary directory (mode 0700) under ``EVIDENTIA_HOME/tmp`` and deleted when the step
 ends, whether it succeeded or not. A render becomes "rendered" only in the transaction
 that creates its blob rows, so a worker killed mid-render leaves nothing marked done; the
-task runs again (acks_late) and, once a version exists for the approved plan, does nothing.
-"""
+task runs again (acks_late) and, once a version exists for the approved plan, does nothing."""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
-import shutil
-import tempfile
-import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import av
-import cv2
-import numpy as np
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from evidentia.accounts.models import Role, User
-from evidentia.core.canonical import canonical_json, rfc3339
+from evidentia.core.canonical import canonical_json
 from evidentia.core.errors import Conflict, NotFound, PermissionDenied, Rejected
 from evidentia.custody import events, ledger
 from evidentia.evidence import policy
-from evidentia.evidence.models import Blob, Item
+from evidentia.evidence.models import Item
 from evidentia.evidence.services.access import get_item
-from evidentia.evidence.vaultio import open_blob, vault
-from evidentia.redaction import engine, logpdf
 from evidentia.redaction import plan as plans
 from evidentia.redaction.detectors import DETECTORS
-from evidentia.redaction.mediaio import iter_frames, turn_of, upright_array, video_stream
 from evidentia.redaction.models import RedactedVersion, RedactionPlan
+from evidentia.redaction.services.frames import follow
 
 log = logging.getLogger(__name__)
+
 S = RedactionPlan.State
 REDACTORS = {Role.CUSTODIAN, Role.INVESTIGATOR, Role.SUPERVISOR}
 APPROVERS = {Role.CUSTODIAN}
 EDITABLE = {S.READY, S.REQUESTED, S.APPROVED, S.REJECTED, S.RENDERED, S.FAILED}
-MANUAL_TRACK_FRAMES = 90  # a drawn box is followed this many frames each way at most
-MANUAL_KEY_EVERY = 5  # every 5th tracked frame becomes a keyframe; the rest interpolated
-TRACK_WIDTH = 640  # manual tracking runs on pictures at most this wide
-PROGRESS_EVERY_S = 1.0
-IMAGE_MIMES = {".png": "image/png"}
-JSON, PDF = "application/json", "application/pdf"
 
 
 # --- who may ---------------------------------------------------------------------------
@@ -355,281 +335,6 @@ def retry(user: User, rp: RedactionPlan) -> RedactionPlan:
         else:
             transaction.on_commit(lambda: tasks.detect.delay(plan_id))
     return rp
-
-
-# --- jobs (called by tasks.py) ---------------------------------------------------------
-
-
-def _reporter(rp: RedactionPlan) -> engine.Progress:
-    last = {"pct": 0, "at": 0.0}
-
-    def report(fraction: float) -> None:
-        pct = max(0, min(99, int(fraction * 100)))
-        now = time.monotonic()
-        if pct > last["pct"] and now - last["at"] >= PROGRESS_EVERY_S:
-            last["pct"], last["at"] = pct, now
-            RedactionPlan.objects.filter(pk=rp.pk).update(progress=pct, updated_at=timezone.now())
-
-    return report
-
-
-@contextmanager
-def _workdir() -> Iterator[Path]:
-    root = Path(settings.FILE_UPLOAD_TEMP_DIR)
-    root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=root, prefix="redact-") as work:  # mode 0700
-        yield Path(work)
-
-
-def _decrypt(item: Item, work: Path) -> Path:
-    suffix = Path(item.original_name).suffix.lower()[:8] or ".bin"
-    path = work / f"original{suffix}"
-    with open_blob(item.blob) as src, path.open("wb") as out:
-        shutil.copyfileobj(src, out, 1 << 20)
-    return path
-
-
-def _fail(rp: RedactionPlan, step: str, reason: str) -> str:
-    with transaction.atomic():
-        rp = _locked(rp)
-        rp.state, rp.error, rp.progress = S.FAILED, reason, 100
-        rp.save()
-        _event(events.REDACTION_FAILED, rp, "redaction", "failure", step=step, reason=reason)
-    return str(rp.state)
-
-
-def run_detection(plan_id: str) -> str:
-    rp = RedactionPlan.objects.select_related("item__blob").filter(pk=plan_id).first()
-    if rp is None:
-        return "missing"
-    if rp.state != S.DETECTING:
-        return str(rp.state)  # done already, or not asked for
-    try:
-        with _workdir() as work:
-            found = engine.detect(_decrypt(rp.item, work), rp.kinds, progress=_reporter(rp))
-    except engine.RedactionError as exc:
-        return _fail(rp, "detect", str(exc))
-    except Exception as exc:
-        log.exception("detection for plan %s failed", rp.pk)
-        return _fail(rp, "detect", f"unexpected error while detecting: {exc}")
-    with transaction.atomic():
-        rp = _locked(rp)
-        if rp.state != S.DETECTING:
-            return str(rp.state)
-        _store(rp, found)
-        rp.state, rp.progress, rp.error = S.READY, 100, ""
-        rp.save()
-        _event(
-            events.REDACTION_PLAN_CHANGED, rp, "redaction", change="detected",
-            tracks=len(found.tracks), source_sha256=found.source.sha256,
-        )  # fmt: skip
-    return str(rp.state)
-
-
-def run_render(plan_id: str, user_id: int | None = None) -> str:
-    rp = RedactionPlan.objects.select_related("item__blob").filter(pk=plan_id).first()
-    if rp is None:
-        return "missing"
-    if RedactedVersion.objects.filter(plan=rp, plan_sha256=rp.approved_sha256).exists():
-        if rp.state == S.RENDERING:
-            RedactionPlan.objects.filter(pk=rp.pk).update(state=S.RENDERED, progress=100)
-        return str(S.RENDERED)  # a retry after success does nothing
-    if rp.state != S.RENDERING:
-        return str(rp.state)
-    if rp.plan_sha256 != rp.approved_sha256:
-        return _fail(rp, "render", "the plan changed after it was approved: approve it again")
-    actor = User.objects.filter(pk=user_id).first() if user_id else None
-    written: list[Any] = []
-    try:
-        with _workdir() as work:
-            src = _decrypt(rp.item, work)
-            suffix = src.suffix if rp.item.kind == "image" else ".mp4"
-            mime = IMAGE_MIMES.get(suffix, "image/jpeg") if rp.item.kind == "image" else "video/mp4"
-            out = work / f"redacted{suffix}"
-            stats = engine.render(src, load(rp), out, progress=_reporter(rp))
-            with out.open("rb") as fh:
-                written.append(vault().write(fh, uuid.uuid4()))
-        video = written[0]
-        review = review_log(rp, stats, video)
-        log_bytes = json.dumps(review, indent=1, sort_keys=True).encode()
-        written.append(vault().write(io.BytesIO(log_bytes), uuid.uuid4()))
-        pdf = logpdf.render(review, written[1].sha256)
-        written.append(vault().write(io.BytesIO(pdf), uuid.uuid4()))
-        return _commit_render(rp, actor, written, [mime, JSON, PDF], stats)
-    except engine.RedactionError as exc:
-        _forget(written)
-        return _fail(rp, "render", str(exc))
-    except Exception as exc:
-        _forget(written)
-        log.exception("rendering plan %s failed", rp.pk)
-        return _fail(rp, "render", f"unexpected error while rendering: {exc}")
-
-
-def _forget(written: list[Any]) -> None:
-    for w in written:
-        vault().store.delete(w.storage_key)
-
-
-def _commit_render(
-    rp: RedactionPlan,
-    actor: User | None,
-    written: list[Any],
-    mimes: list[str],
-    stats: dict[str, Any],
-) -> str:
-    duplicates = []
-    with transaction.atomic():
-        rp = _locked(rp)
-        if rp.state != S.RENDERING or rp.plan_sha256 != rp.approved_sha256:
-            raise Conflict("the plan left the rendering state while it was being rendered")
-        blobs = []
-        for w, mime in zip(written, mimes, strict=True):
-            blob = Blob.objects.filter(sha256=w.sha256).first()
-            if blob is None:
-                blob = Blob.objects.create(
-                    id=w.blob_id, sha256=w.sha256, size=w.size, storage_key=w.storage_key,
-                    kek_id=w.kek_id, wrapped_key=w.wrapped_key, segment_size=w.segment_size,
-                    mime=mime,
-                )  # fmt: skip
-            else:
-                duplicates.append(w)  # identical bytes already in the vault share a blob
-            blobs.append(blob)
-        version = RedactedVersion.objects.create(
-            plan=rp, plan_sha256=rp.plan_sha256, plan_snapshot=rp.plan,
-            blob=blobs[0], review_log=blobs[1], review_pdf=blobs[2],
-        )  # fmt: skip
-        rp.state, rp.progress, rp.error = S.RENDERED, 100, ""
-        rp.save()
-        _event(
-            events.REDACTION_RENDERED, rp, actor or "redaction",
-            version=version.pk, source_sha256=rp.item.blob.sha256, sha256=blobs[0].sha256,
-            size=blobs[0].size, review_log_sha256=blobs[1].sha256,
-            review_pdf_sha256=blobs[2].sha256, frames=stats.get("frames"),
-        )  # fmt: skip
-    _forget(duplicates)
-    return str(rp.state)
-
-
-def review_log(rp: RedactionPlan, stats: dict[str, Any], video: Any) -> dict[str, Any]:
-    """The engine's review log plus who asked, who approved and the hashes that tie the
-    redacted file to the original and to the plan."""
-    stats = {k: v for k, v in stats.items() if k != "output"}  # a temp path, meaningless later
-    out = engine.review_log(load(rp), stats)
-    item = rp.item
-    out["item"] = {"id": str(item.pk), "title": item.title, "name": item.original_name}
-    out["plan"] = {"id": str(rp.pk), "number": rp.number, "sha256": rp.plan_sha256}
-    out["original"] = {"sha256": item.blob.sha256, "size": item.blob.size}
-    out["output"] = {"sha256": video.sha256, "size": video.size}
-    out["approval"] = {
-        "requested_by": _who(rp.requested_by),
-        "requested_at": rfc3339(rp.requested_at) if rp.requested_at else None,
-        "approved_by": _who(rp.approved_by),
-        "approved_at": rfc3339(rp.approved_at) if rp.approved_at else None,
-        "approved_plan_sha256": rp.approved_sha256,
-    }
-    return out
-
-
-# --- pictures for the review UI --------------------------------------------------------
-
-
-def _upright_frames(blob: Blob, first: int, last: int) -> Iterator[tuple[int, np.ndarray]]:
-    """(index, upright RGB picture) for frames first..last in presentation order."""
-    with open_blob(blob) as fh, av.open(fh, metadata_errors="replace") as container:
-        stream = video_stream(container)
-        stream.thread_type = "AUTO"
-        for index, frame in enumerate(iter_frames(container, stream)):
-            if index > last:
-                return
-            if index >= first:
-                yield index, upright_array(frame.to_ndarray(format="rgb24"), turn_of(frame))
-
-
-def follow(blob: Blob, frame: int, box: list[float], frames: int) -> dict[int, list[float]]:
-    """Keyframes for a drawn box: the MIL tracker's path forward and backward from it."""
-    lo, hi = max(0, frame - MANUAL_TRACK_FRAMES), min(frames - 1, frame + MANUAL_TRACK_FRAMES)
-    pictures: dict[int, np.ndarray] = {}
-    scale = 1.0
-    for index, rgb in _upright_frames(blob, lo, hi):
-        scale = min(1.0, TRACK_WIDTH / rgb.shape[1])
-        small = cv2.resize(rgb, None, fx=scale, fy=scale) if scale < 1 else rgb
-        pictures[index] = cv2.cvtColor(small, cv2.COLOR_RGB2BGR)
-    if frame not in pictures:
-        raise Rejected(f"Frame {frame} could not be decoded.")
-    keys = {frame: list(box)}
-    x1, y1, x2, y2 = (v * scale for v in box)
-    start = (round(x1), round(y1), max(2, round(x2 - x1)), max(2, round(y2 - y1)))
-    for step in (1, -1):
-        tracker = cv2.TrackerMIL_create()
-        tracker.init(pictures[frame], start)
-        f, last = frame + step, None
-        while f in pictures:
-            ok, (x, y, w, h) = tracker.update(pictures[f])
-            if not ok:
-                break  # lost it: the reviewer draws another box from here
-            last = (f, [x / scale, y / scale, (x + w) / scale, (y + h) / scale])
-            if abs(f - frame) % MANUAL_KEY_EVERY == 0:
-                keys[f] = last[1]
-            f += step
-        if last is not None:
-            keys[last[0]] = last[1]  # the path ends where the tracker last saw it
-    width, height = pictures[frame].shape[1] / scale, pictures[frame].shape[0] / scale
-    return {k: _inside(b, width, height) for k, b in keys.items()}
-
-
-def _inside(box: list[float], width: float, height: float) -> list[float]:
-    x1, y1 = min(max(0.0, box[0]), width - 2), min(max(0.0, box[1]), height - 2)
-    return [x1, y1, max(x1 + 1, min(width, box[2])), max(y1 + 1, min(height, box[3]))]
-
-
-def boxes_on(rp: RedactionPlan, frame: int) -> dict[str, Any]:
-    """Every track's box on one frame (included or not) and the whole-frame mode there."""
-    plan = load(rp)
-    _frame_range(rp, frame)
-    return {
-        "frame": frame,
-        "whole_frame": plan.frame_mode(frame),
-        "boxes": [
-            {"track": t.id, "label": t.label, "source": t.source, "included": t.included,
-             "box": [round(v, 1) for v in t.boxes[frame]]}
-            for t in plan.tracks if frame in t.boxes
-        ],
-    }  # fmt: skip
-
-
-def frame_jpeg(user: User, plan_id: object, frame: int) -> bytes:
-    """The frame with the plan drawn over it: included boxes red and solid, excluded grey
-    and dashed, a whole-frame range as a red border. The picture itself is unredacted:
-    it is for the reviewer, who may see the original."""
-    rp = get_plan(user, plan_id)
-    found = boxes_on(rp, frame)
-    picture = next((rgb for _, rgb in _upright_frames(rp.item.blob, frame, frame)), None)
-    if picture is None:
-        raise NotFound(f"Frame {frame} could not be decoded.")
-    bgr = np.ascontiguousarray(cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
-    thick = max(2, round(bgr.shape[1] / 320))
-    for b in sorted(found["boxes"], key=lambda b: b["included"]):
-        p1, p2 = (round(b["box"][0]), round(b["box"][1])), (round(b["box"][2]), round(b["box"][3]))
-        if b["included"]:
-            cv2.rectangle(bgr, p1, p2, (0, 0, 255), thick)
-        else:
-            _dashed(bgr, p1, p2, (160, 160, 160), thick)
-    if found["whole_frame"]:
-        cv2.rectangle(bgr, (0, 0), (bgr.shape[1] - 1, bgr.shape[0] - 1), (0, 0, 255), thick * 3)
-    ok, data = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 85])
-    if not ok:
-        raise Conflict("The frame could not be encoded as JPEG.")
-    return bytes(data.tobytes())
-
-
-def _dashed(img: np.ndarray, p1: tuple[int, int], p2: tuple[int, int], colour: Any, t: int):
-    (x1, y1), (x2, y2), dash = p1, p2, 6
-    for x in range(x1, x2, dash * 2):
-        for y in (y1, y2):
-            cv2.line(img, (x, y), (min(x + dash, x2), y), colour, t)
-    for y in range(y1, y2, dash * 2):
-        for x in (x1, x2):
-            cv2.line(img, (x, y), (x, min(y + dash, y2)), colour, t)
 
 
 def version_of(rp: RedactionPlan) -> RedactedVersion | None:
