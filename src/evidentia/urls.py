@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("cases/", include("evidentia.cases.urls")),
     path("search/", include("evidentia.cases.search_urls")),
+    path("redaction/", include("evidentia.redaction.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/uploads/", include("evidentia.evidence.tus_urls")),
     path("api/v1/", api.urls),

@@ -139,3 +139,12 @@ def test_the_map_search_page_marks_where_visible_evidence_starts(
     assert own.status_code == 200
     assert str(track.pk).encode() in own.content
     assert str(track.pk).encode() not in as_user(oscar).get("/evidence/map/").content
+
+
+def test_a_custodian_is_offered_redaction_and_an_officer_is_not(
+    olivias_clip, carmen, olivia, as_user
+):
+    olivias_clip.kind = "video"
+    olivias_clip.save(update_fields=["kind"])
+    assert b"Redact for release" in as_user(carmen).get(f"/evidence/{olivias_clip.pk}/").content
+    assert b"Redact for release" not in as_user(olivia).get(f"/evidence/{olivias_clip.pk}/").content

@@ -17,6 +17,7 @@ from evidentia.custody import events
 from evidentia.evidence import policy
 from evidentia.evidence.models import Kind, TrackPoint
 from evidentia.evidence.services import access, pipeline, reports, review
+from evidentia.redaction import services as redaction
 
 PAGE_SIZE = 25
 SPEEDS = [0.25, 0.5, 1, 1.5, 2, 4]
@@ -104,6 +105,9 @@ def evidence_detail(request: HttpRequest, item_id: str) -> HttpResponse:
             "can_download": policy.can_download(request.user, item),
             "can_retry": request.user.role in pipeline.RETRIERS,
             "can_supervise": playable and review.supervises(request.user, item.officer),
+            "can_redact": item.kind in (Kind.VIDEO, Kind.IMAGE)
+            and request.user.role in redaction.REDACTORS
+            and policy.can_play(request.user, item),
         },
     )
 
