@@ -65,6 +65,40 @@ def test_a_single_weak_detection_does_not_become_a_track():
     assert build_tracks(dets, 10, TrackerSettings(every=2)) == []
 
 
+def test_a_large_box_just_below_a_face_is_flagged_as_a_body_and_excluded():
+    # a head at (300,50) 60x60; on blended frames the detector also fires on the torso
+    # beneath it, a box many times the head's area that starts below the head's centre
+    body = Detection((250.0, 130.0, 450.0, 380.0), 0.6, "face")
+    dets = {f: [face(300, 50)] + ([body] if 10 <= f <= 16 else []) for f in range(0, 30, 2)}
+    tracks = build_tracks(dets, 30, TrackerSettings(every=2))
+    assert len(tracks) == 2
+    head, torso = sorted(tracks, key=lambda t: t.boxes[min(t.boxes)][1])
+    assert head.suspect is None
+    assert torso.suspect and "body" in torso.suspect
+    off = build_tracks(dets, 30, TrackerSettings(every=2, body_ratio=0))
+    assert all(t.suspect is None for t in off)
+
+
+def test_a_larger_face_beside_a_small_one_is_not_a_body():
+    # two people, one near the camera: larger, but beside the other face, not beneath it
+    dets = {f: [face(100, 100, 40), face(300, 120, 160)] for f in range(0, 20, 2)}
+    assert all(t.suspect is None for t in build_tracks(dets, 20, TrackerSettings(every=2)))
+
+
+def test_a_shrinking_face_lost_for_a_while_is_picked_up_again():
+    # a face moving up and shrinking (leaving the top edge), unseen for 8 frames: the
+    # prediction keeps the box's size, so it does not turn inside out over the gap
+    dets = {
+        f: [Detection((100 + 5 * f, 0, 260 + 5 * f, 150 - 5 * f), 0.8, "face")]
+        for f in range(0, 20, 2)
+    }
+    dets.update({f: [] for f in range(20, 28, 2)})
+    dets.update({f: [Detection((240 + 5 * f, 0, 360 + 5 * f, 60), 0.5, "face")] for f in (28, 30)})
+    tracks = build_tracks(dets, 32, TrackerSettings(every=2))
+    assert len(tracks) == 1
+    assert set(range(0, 32)) <= set(tracks[0].boxes)
+
+
 def test_manual_keyframes_are_interpolated_linearly():
     track = manual_track("m", "face", {0: [0, 0, 10, 10], 10: [100, 0, 110, 10]}, "ann")
     assert track.boxes[5] == [50, 0, 60, 10]

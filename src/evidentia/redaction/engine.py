@@ -106,7 +106,9 @@ def detect(
     for n, t in enumerate(tracked, start=1):
         boxes = {f: _clip(b, info) for f, b in t.boxes.items()}
         tracks.append(
-            Track(f"{t.label}-{n}", t.label, boxes, "auto", True, None, round(t.score, 3))
+            Track(
+                f"{t.label}-{n}", t.label, boxes, "auto", t.suspect is None, None, round(t.score, 3)
+            )
         )
     progress(1.0)
     return Plan(
@@ -122,6 +124,9 @@ def detect(
             "tracker_settings": asdict(settings),
             "frames_detected": len(found),
             "detections": sum(len(v) for v in found.values()),
+            "excluded_by_engine": {
+                f"{t.label}-{n}": t.suspect for n, t in enumerate(tracked, start=1) if t.suspect
+            },
             "rotation": info.rotation,
         },
     )

@@ -28,6 +28,7 @@ class TrackerSettings:
     min_hits: int = 2  # observations a track needs, unless one is surer than keep_score
     keep_score: float = 0.5
     trail: int = 2  # each mask also covers the box this many frames before and after
+    body_ratio: float = 4.0  # a box this many times a face's area just below it is a body (0 = off)
 
     def __post_init__(self) -> None:
         if self.every < 1 or self.max_gap < 0 or self.smooth < 1:
@@ -42,20 +43,23 @@ class Tracked:
     observations: dict[int, BoxT] = field(default_factory=dict)
     scores: dict[int, float] = field(default_factory=dict)
     boxes: dict[int, list[float]] = field(default_factory=dict)
+    suspect: str | None = None  # why the engine proposes it excluded, for the reviewer
 
     @property
     def score(self) -> float:
         return max(self.scores.values(), default=0.0)
 
     def predict(self, frame: int) -> np.ndarray:
-        """Where the box would be on ``frame`` at the last observed velocity."""
+        """Where the box would be on ``frame``: its centre moved at the last observed
+        velocity, its size kept (a shrinking box extrapolated over a gap turns inside out)."""
         frames = sorted(self.observations)
-        last = np.array(self.observations[frames[-1]])
+        last = np.array(self.observations[frames[-1]], dtype=np.float64)
         if len(frames) < 2:
             return last
-        prev = np.array(self.observations[frames[-2]])
-        velocity = (last - prev) / (frames[-1] - frames[-2])
-        return last + velocity * (frame - frames[-1])
+        prev = np.array(self.observations[frames[-2]], dtype=np.float64)
+        shift = ((last[:2] + last[2:]) - (prev[:2] + prev[2:])) / 2
+        shift *= (frame - frames[-1]) / (frames[-1] - frames[-2])
+        return np.concatenate([last[:2] + shift, last[2:] + shift])
 
 
 def iou(a: np.ndarray | BoxT, b: np.ndarray | BoxT) -> float:
@@ -66,8 +70,10 @@ def iou(a: np.ndarray | BoxT, b: np.ndarray | BoxT) -> float:
     return float(inter / union) if union > 0 else 0.0
 
 
-def _affinity(pred: np.ndarray, box: BoxT, settings: TrackerSettings) -> float:
-    """How well a detection continues a track: IoU, or a little for near centres."""
+def _affinity(pred: np.ndarray, box: BoxT, settings: TrackerSettings, gap: int = 0) -> float:
+    """How well a detection continues a track: IoU, or a little for near centres. The
+    prediction is less certain the longer the track went unseen, so the centre distance
+    allowed grows with the square root of the missed detection intervals."""
     overlap = iou(pred, box)
     if overlap >= settings.match_iou:
         return overlap
@@ -75,11 +81,8 @@ def _affinity(pred: np.ndarray, box: BoxT, settings: TrackerSettings) -> float:
     dx = (pred[0] + pred[2] - box[0] - box[2]) / 2
     dy = (pred[1] + pred[3] - box[1] - box[3]) / 2
     distance = float(np.hypot(dx, dy)) / size
-    return (
-        0.01 * (1 - distance / settings.match_distance)
-        if distance < settings.match_distance
-        else 0.0
-    )
+    limit = settings.match_distance * float(np.sqrt(max(gap, settings.every) / settings.every))
+    return 0.01 * (1 - distance / limit) if distance < limit else 0.0
 
 
 def associate(detections: dict[int, list[Detection]], settings: TrackerSettings) -> list[Tracked]:
@@ -96,8 +99,12 @@ def associate(detections: dict[int, list[Detection]], settings: TrackerSettings)
         pairs = []
         for ti, track in enumerate(active):
             pred = track.predict(frame)
+            gap = frame - max(track.observations)
             for di, det in enumerate(detections[frame]):
-                if det.label == track.label and (score := _affinity(pred, det.box, settings)) > 0:
+                if (
+                    det.label == track.label
+                    and (score := _affinity(pred, det.box, settings, gap)) > 0
+                ):
                     pairs.append((-score, ti, di))
         used_t: set[int] = set()
         used_d: set[int] = set()
@@ -117,6 +124,50 @@ def associate(detections: dict[int, list[Detection]], settings: TrackerSettings)
         for t in finished + active
         if len(t.observations) >= settings.min_hits or t.score >= settings.keep_score
     ]
+
+
+def _area(box: BoxT) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def _below_a_face(box: BoxT, others: list[Detection], label: str, ratio: float) -> bool:
+    """``box`` is ``ratio`` times the area of another detection whose centre column it
+    spans and whose centre it starts below: a torso under a head, not a face."""
+    for other in others:
+        o = other.box
+        if other.label != label or o == box or _area(o) <= 0:
+            continue
+        if (
+            _area(box) >= ratio * _area(o)
+            and box[0] <= (o[0] + o[2]) / 2 <= box[2]
+            and box[1] >= (o[1] + o[3]) / 2
+        ):
+            return True
+    return False
+
+
+def flag_bodies(
+    tracks: list[Tracked], detections: dict[int, list[Detection]], settings: TrackerSettings
+) -> None:
+    """Mark tracks that are mostly seen as a much larger box just below another face.
+
+    On blurred or blended (ghosted) frames face detectors fire on the torso beneath a
+    real head; such a box is several times the head's area and starts below its centre.
+    A track whose observations are like that at least half the time is flagged, not
+    dropped: the plan keeps it (excluded) so a reviewer can include it again.
+    """
+    if settings.body_ratio <= 0:
+        return
+    for track in tracks:
+        body = sum(
+            _below_a_face(box, detections.get(f, []), track.label, settings.body_ratio)
+            for f, box in track.observations.items()
+        )
+        if body and 2 * body >= len(track.observations):
+            track.suspect = (
+                f"{body} of {len(track.observations)} detections are a box over "
+                f"{settings.body_ratio:g}x a face's area just below that face (a body?)"
+            )
 
 
 def fill(track: Tracked, frames: int, settings: TrackerSettings) -> dict[int, np.ndarray]:
@@ -185,6 +236,7 @@ def build_tracks(
 ) -> list[Tracked]:
     """Tracks with a smoothed box on every frame they cover, in a stable order."""
     tracks = associate(detections, settings)
+    flag_bodies(tracks, detections, settings)
     for track in tracks:
         track.boxes = trail(smooth(fill(track, frames, settings), settings), settings.trail)
     return sorted(tracks, key=lambda t: (min(t.boxes), t.label, t.boxes[min(t.boxes)]))
