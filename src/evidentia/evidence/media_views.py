@@ -3,6 +3,7 @@ waveform, track, the pipeline's job status, and retrying a failed step."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -70,12 +71,22 @@ def stream(request: HttpRequest, item_id: str) -> HttpResponse:
         source = playback.stream_source(item)
     except EvidentiaError as exc:
         return _error(request, exc)
+    return ranged_response(
+        request, source, lambda: playback.log_played(request.user, item, source, request)
+    )
+
+
+def ranged_response(
+    request: HttpRequest, source: playback.Playable, on_play: Callable[[], object]
+) -> HttpResponse:
+    """`source` from the vault with single HTTP ranges (RFC 9110): 206, 416 past the end,
+    the whole copy when If-Range no longer matches. `on_play` runs for GET, not HEAD."""
     size, etag = source.blob.size, _etag(source.blob)
     try:
         span = playback.parse_range(request.headers.get("Range"), size)
     except playback.Unsatisfiable:
         refused = HttpResponse(
-            f"The requested range starts past the end of the {size}-byte video.",
+            f"The requested range starts past the end of the {size}-byte file.",
             status=416,
             content_type="text/plain; charset=utf-8",
         )
@@ -87,7 +98,7 @@ def stream(request: HttpRequest, item_id: str) -> HttpResponse:
     first, last = span if span is not None else (0, size - 1)
     length = last - first + 1
     if request.method == "GET":
-        playback.log_played(request.user, item, source, request)
+        on_play()
         body = playback.read(source.blob, first, length)
     else:
         body = iter(())

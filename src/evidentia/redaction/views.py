@@ -7,27 +7,19 @@ The pages are thin: everything they change goes through the JSON API
 
 from __future__ import annotations
 
-import hashlib
-
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from evidentia.accounts.auth import staff_required
-from evidentia.accounts.models import User
-from evidentia.core.errors import EvidentiaError, NotFound
-from evidentia.custody import events, ledger
-from evidentia.custody.models import Event
-from evidentia.evidence.models import Item
+from evidentia.core.errors import EvidentiaError
+from evidentia.evidence.media_views import ranged_response
 from evidentia.evidence.services import playback
 from evidentia.evidence.services.access import get_item
 from evidentia.redaction import services
-from evidentia.redaction.models import RedactedVersion, RedactionPlan
 
-PLAYED_KEY = "evidentia.redacted_played"
 CACHE = "private, max-age=300"
 
 
@@ -72,85 +64,25 @@ def studio(request: HttpRequest, plan_id: str) -> HttpResponse:
     )
 
 
-def _version(user: User, plan_id: str, version_id: int) -> tuple[RedactionPlan, RedactedVersion]:
-    rp = services.get_plan(user, plan_id)  # 404 for outsiders, 403 for roles that cannot
-    version = (
-        rp.versions.select_related("blob", "review_log", "review_pdf").filter(pk=version_id).first()
-    )
-    if version is None:
-        raise NotFound("No such redacted version of this plan.")
-    return rp, version
-
-
-def log_played(user: User, item: Item, version: RedactedVersion, request: HttpRequest) -> bool:
-    """One `evidence.played` event per user, redacted version and browser session."""
-    session = request.session
-    mark = f"{user.pk}:{version.pk}"
-    played: list[str] = session.get(PLAYED_KEY, [])
-    if mark in played:
-        return False
-    tag = playback.session_tag(request)
-    with transaction.atomic():
-        list(Item.objects.select_for_update().filter(pk=item.pk).values_list("pk"))
-        logged = tag is not None and (
-            Event.objects.filter(kind=events.PLAYED, item_id=item.pk, actor=user.get_username())
-            .filter(body__contains=f'"session":"{tag}"')
-            .filter(body__contains=f'"sha256":"{version.blob.sha256}"')
-            .exists()
-        )
-        if not logged:
-            detail = {
-                "copy": "redacted",
-                "plan": str(version.plan_id),
-                "version": version.pk,
-                "sha256": version.blob.sha256,
-                "session": tag,
-            }
-            ledger.record(events.PLAYED, actor=user, request=request, item=item, detail=detail)
-    session[PLAYED_KEY] = [*played[-200:], mark]
-    return not logged
-
-
 @staff_required
 @require_safe
 def version_stream(request: HttpRequest, plan_id: str, version_id: int) -> HttpResponse:
     """The redacted video, with HTTP ranges, as the player's stream serves the original."""
     try:
-        rp, version = _version(request.user, plan_id, version_id)
+        version = services.get_version(request.user, plan_id, version_id)
     except EvidentiaError as exc:
         return _error(request, exc)
-    blob = version.blob
-    size, etag = blob.size, f'"{blob.sha256}"'
-    try:
-        span = playback.parse_range(request.headers.get("Range"), size)
-    except playback.Unsatisfiable:
-        refused = HttpResponse(
-            f"The requested range starts past the end of the {size}-byte video.",
-            status=416,
-            content_type="text/plain; charset=utf-8",
-        )
-        refused["Content-Range"] = f"bytes */{size}"
-        return refused
-    if_range = request.headers.get("If-Range")
-    if span is not None and if_range is not None and if_range.strip() != etag:
-        span = None
-    first, last = span if span is not None else (0, size - 1)
-    length = last - first + 1
-    if request.method == "GET":
-        log_played(request.user, rp.item, version, request)
-        body = playback.read(blob, first, length)
-    else:
-        body = iter(())
+    rp = version.plan
     mime = "video/mp4"
     if rp.item.kind == "image":
         mime = "image/png" if rp.item.original_name.lower().endswith(".png") else "image/jpeg"
-    response = StreamingHttpResponse(body, status=206 if span else 200, content_type=mime)
-    if span is not None:
-        response["Content-Range"] = f"bytes {first}-{last}/{size}"
-    response["Content-Length"] = str(length)
-    response["Accept-Ranges"] = "bytes"
-    response["ETag"], response["Cache-Control"] = etag, CACHE
-    return response
+    source = playback.Playable(blob=version.blob, mime=mime, copy="redacted")
+    extra = {"plan": str(version.plan_id), "version": version.pk}
+    return ranged_response(
+        request,
+        source,
+        lambda: playback.log_played(request.user, rp.item, source, request, extra),
+    )
 
 
 @staff_required
@@ -158,25 +90,13 @@ def version_stream(request: HttpRequest, plan_id: str, version_id: int) -> HttpR
 def version_review_pdf(request: HttpRequest, plan_id: str, version_id: int) -> HttpResponse:
     """The review log's PDF summary, as a download; logged as `evidence.downloaded`."""
     try:
-        rp, version = _version(request.user, plan_id, version_id)
+        version = services.get_version(request.user, plan_id, version_id)
+        data = services.read_review_pdf(
+            request.user, version, request, download=request.method == "GET"
+        )
     except EvidentiaError as exc:
         return _error(request, exc)
-    data = b"".join(playback.read(version.review_pdf))
-    if hashlib.sha256(data).hexdigest() != version.review_pdf.sha256:
-        return _error(request, NotFound("The review log PDF failed its integrity check."))
-    if request.method == "GET":
-        ledger.record(
-            events.DOWNLOADED,
-            actor=request.user,
-            request=request,
-            item=rp.item,
-            detail={
-                "copy": "redaction review log PDF",
-                "plan": str(rp.pk),
-                "version": version.pk,
-                "sha256": version.review_pdf.sha256,
-            },
-        )
+    rp = version.plan
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         True, f"redaction-log-{rp.item_id}-plan{rp.number}.pdf"

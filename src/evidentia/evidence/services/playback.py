@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -36,7 +36,7 @@ _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 class Playable:
     blob: Blob
     mime: str
-    copy: str  # "proxy" or "original"
+    copy: str  # "proxy", "original" or "redacted"
 
 
 class Unsatisfiable(Exception):
@@ -106,10 +106,17 @@ def session_tag(request: HttpRequest | None) -> str | None:
     return hashlib.sha256(f"played:{key}".encode()).hexdigest()[:16] if key else None
 
 
-def log_played(user: User, item: Item, source: Playable, request: HttpRequest | None) -> bool:
-    """Record `evidence.played` unless this user already played the item in this session."""
+def log_played(
+    user: User,
+    item: Item,
+    source: Playable,
+    request: HttpRequest | None,
+    extra: Mapping[str, object] | None = None,
+) -> bool:
+    """Record `evidence.played` unless this user already played this copy of the item in
+    this session. `extra` adds detail (e.g. which redacted version)."""
     session = getattr(request, "session", None)
-    mark = f"{user.pk}:{item.pk}"
+    mark = f"{user.pk}:{item.pk}:{source.blob.pk}"
     played: list[str] = session.get(PLAYED_KEY, []) if session is not None else []
     if mark in played:
         return False
@@ -121,10 +128,16 @@ def log_played(user: User, item: Item, source: Playable, request: HttpRequest | 
         logged = tag is not None and (
             Event.objects.filter(kind=events.PLAYED, item_id=item.pk, actor=user.get_username())
             .filter(body__contains=f'"session":"{tag}"')
+            .filter(body__contains=f'"sha256":"{source.blob.sha256}"')
             .exists()
         )
         if not logged:
-            detail = {"copy": source.copy, "sha256": source.blob.sha256, "session": tag}
+            detail = {
+                "copy": source.copy,
+                "sha256": source.blob.sha256,
+                "session": tag,
+                **(extra or {}),
+            }
             ledger.record(events.PLAYED, actor=user, request=request, item=item, detail=detail)
     if session is not None:
         session[PLAYED_KEY] = [*played[-200:], mark]

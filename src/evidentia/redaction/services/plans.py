@@ -339,3 +339,42 @@ def retry(user: User, rp: RedactionPlan) -> RedactionPlan:
 
 def version_of(rp: RedactionPlan) -> RedactedVersion | None:
     return rp.versions.select_related("blob", "review_log", "review_pdf").last()
+
+
+def get_version(user: User, plan_id: object, version_id: object) -> RedactedVersion:
+    """A rendered version of a plan the user may work on (404 otherwise)."""
+    rp = get_plan(user, plan_id)
+    version = (
+        rp.versions.select_related("plan__item", "blob", "review_log", "review_pdf")
+        .filter(pk=version_id)
+        .first()
+    )
+    if version is None:
+        raise NotFound("No such redacted version of this plan.")
+    return version
+
+
+def read_review_pdf(
+    user: User, version: RedactedVersion, request: Any = None, *, download: bool = True
+) -> bytes:
+    """The review log's PDF, checked against its SHA-256; a download is a ledger event."""
+    from evidentia.evidence.services.playback import read
+
+    data = b"".join(read(version.review_pdf))
+    if hashlib.sha256(data).hexdigest() != version.review_pdf.sha256:
+        raise NotFound("The review log PDF failed its integrity check.")
+    if not download:
+        return data
+    ledger.record(
+        events.DOWNLOADED,
+        actor=user,
+        request=request,
+        item=version.plan.item,
+        detail={
+            "copy": "redaction review log PDF",
+            "plan": str(version.plan_id),
+            "version": version.pk,
+            "sha256": version.review_pdf.sha256,
+        },
+    )
+    return data
