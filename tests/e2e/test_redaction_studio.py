@@ -10,39 +10,23 @@ from __future__ import annotations
 import hashlib
 import json
 
-import numpy as np
 import pytest
 
 from evidentia.cases import services as cases
 from evidentia.evidence.services import playback
 from evidentia.evidence.services.ingest import Submission, ingest_path
 from evidentia.evidence.services.processing import process
-from evidentia.redaction import engine
-from evidentia.redaction.detectors import Detection, Detector
 from evidentia.redaction.models import RedactedVersion, RedactionPlan
 from tests.conftest import ARTIFACTS, screenshot
 from tests.e2e.test_workspace_flow import sign_in
+from tests.redaction.helpers import use_stub_faces
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-LEFT, RIGHT = (40.0, 40.0, 90.0, 100.0), (220.0, 50.0, 270.0, 110.0)
-
-
-class StubFaces(Detector):
-    label = "face"
-    name = "stub-faces"
-
-    def __init__(self) -> None:
-        super().__init__(0.5, (640, 360))
-
-    def detect(self, rgb: np.ndarray) -> list[Detection]:
-        return [Detection(LEFT, 0.9, "face"), Detection(RIGHT, 0.9, "face")]
 
 
 @pytest.fixture(autouse=True)
 def stub_faces(monkeypatch):
-    monkeypatch.setattr(
-        engine, "make_detector", lambda kind, threshold=None, scale=None: StubFaces()
-    )
+    use_stub_faces(monkeypatch)
 
 
 @pytest.fixture

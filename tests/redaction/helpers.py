@@ -9,6 +9,8 @@ import av
 import numpy as np
 
 from evidentia.evidence import demo_media
+from evidentia.redaction import engine
+from evidentia.redaction.detectors import Detection, Detector
 from evidentia.redaction.mediaio import sha256_file
 from evidentia.redaction.plan import Plan, SourceInfo, manual_track
 
@@ -75,3 +77,26 @@ def audio_of(path: Path) -> tuple[np.ndarray, int]:
         stream = c.streams.audio[0]
         chunks = [f.to_ndarray().astype(np.float32)[0] for f in c.decode(stream)]
         return np.concatenate(chunks), stream.codec_context.sample_rate
+
+
+# A stand-in face detector: the repo's synthetic clips have no faces for CenterFace.
+LEFT, RIGHT = (40.0, 40.0, 90.0, 100.0), (220.0, 50.0, 270.0, 110.0)
+
+
+class StubFaces(Detector):
+    """Two still "faces" on every frame: left becomes face-1, right face-2."""
+
+    label = "face"
+    name = "stub-faces"
+
+    def __init__(self) -> None:
+        super().__init__(0.5, (640, 360))
+
+    def detect(self, rgb: np.ndarray) -> list[Detection]:
+        return [Detection(LEFT, 0.9, "face"), Detection(RIGHT, 0.9, "face")]
+
+
+def use_stub_faces(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(
+        engine, "make_detector", lambda kind, threshold=None, scale=None: StubFaces()
+    )

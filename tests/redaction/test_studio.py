@@ -24,33 +24,17 @@ from evidentia.evidence.models import Blob
 from evidentia.evidence.services import playback
 from evidentia.evidence.services.ingest import Submission, ingest_path
 from evidentia.evidence.services.processing import process
-from evidentia.redaction import engine, services, tasks
-from evidentia.redaction.detectors import Detection, Detector
+from evidentia.redaction import services, tasks
 from evidentia.redaction.models import RedactedVersion, RedactionPlan
 from evidentia.redaction.services import jobs
+from tests.redaction.helpers import LEFT, RIGHT, use_stub_faces
 
 S = RedactionPlan.State
-LEFT, RIGHT = (40.0, 40.0, 90.0, 100.0), (220.0, 50.0, 270.0, 110.0)
-
-
-class StubFaces(Detector):
-    """Two still "faces" on every frame: left becomes face-1, right face-2."""
-
-    label = "face"
-    name = "stub-faces"
-
-    def __init__(self) -> None:
-        super().__init__(0.5, (640, 360))
-
-    def detect(self, rgb: np.ndarray) -> list[Detection]:
-        return [Detection(LEFT, 0.9, "face"), Detection(RIGHT, 0.9, "face")]
 
 
 @pytest.fixture(autouse=True)
 def stub_faces(monkeypatch):
-    monkeypatch.setattr(
-        engine, "make_detector", lambda kind, threshold=None, scale=None: StubFaces()
-    )
+    use_stub_faces(monkeypatch)
 
 
 @pytest.fixture
