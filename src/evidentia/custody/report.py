@@ -64,7 +64,7 @@ class Report:
     proof: Proof | None
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
     return {
         "title": ParagraphStyle("t", parent=base["Title"], fontSize=16, spaceAfter=4),
@@ -79,7 +79,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-def _grid(rows: list[list[object]], widths: list[float], header: bool = True) -> Table:
+def grid(rows: list[list[object]], widths: list[float], header: bool = True) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa4b2")),
@@ -96,7 +96,7 @@ def _grid(rows: list[list[object]], widths: list[float], header: bool = True) ->
 def _footer(canvas: object, doc: object) -> None:
     canvas.saveState()  # type: ignore[attr-defined]
     canvas.setFont("Helvetica", 7)  # type: ignore[attr-defined]
-    canvas.drawString(15 * mm, 8 * mm, "Evidentia custody report")  # type: ignore[attr-defined]
+    canvas.drawString(15 * mm, 8 * mm, f"Evidentia · {doc.title}")  # type: ignore[attr-defined]
     canvas.drawRightString(  # type: ignore[attr-defined]
         A4[0] - 15 * mm,
         8 * mm,
@@ -106,18 +106,7 @@ def _footer(canvas: object, doc: object) -> None:
 
 
 def render(report: Report) -> bytes:
-    s = _styles()
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=report.title,
-        author=report.agency,
-    )
+    s = styles()
     width = A4[0] - 30 * mm
     story: list[object] = [
         _p(report.title, s["title"]),
@@ -131,7 +120,7 @@ def render(report: Report) -> bytes:
         ]
         block: list[object] = [
             _p(section.title, s["h2"]),
-            _grid(rows, [35 * mm, width - 35 * mm], header=False),
+            grid(rows, [35 * mm, width - 35 * mm], header=False),
         ]
         if section.derivatives:
             drows: list[list[object]] = [
@@ -141,7 +130,7 @@ def render(report: Report) -> bytes:
                 [_p(k, s["cell"]), _p(h, s["mono"]), _p(z, s["cell"])]
                 for k, h, z in section.derivatives
             ]
-            block += [Spacer(1, 2 * mm), _grid(drows, [25 * mm, width - 50 * mm, 25 * mm])]
+            block += [Spacer(1, 2 * mm), grid(drows, [25 * mm, width - 50 * mm, 25 * mm])]
         story.append(KeepTogether(block))
     story.append(_p(f"Custody events ({len(report.events)})", s["h2"]))
     erows: list[list[object]] = [
@@ -163,7 +152,7 @@ def render(report: Report) -> bytes:
         for e in report.events
     ]
     story.append(
-        _grid(erows, [10 * mm, 28 * mm, 38 * mm, 25 * mm, 15 * mm, 20 * mm, width - 136 * mm])
+        grid(erows, [10 * mm, 28 * mm, 38 * mm, 25 * mm, 15 * mm, 20 * mm, width - 136 * mm])
     )
     if report.proof is not None:
         p = report.proof
@@ -185,5 +174,21 @@ def render(report: Report) -> bytes:
             _p("Audit path (leaf to root, base64):", s["body"]),
             Preformatted("\n".join(p.path) or "(empty: a one-leaf tree)", s["mono"]),
         ]
+    return build(story, report.title, report.agency)
+
+
+def build(story: list[object], title: str, author: str = "") -> bytes:
+    """An A4 PDF of `story` with page numbers; shared by Evidentia's reports."""
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=title,
+        author=author,
+    )
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)  # type: ignore[arg-type]
     return out.getvalue()

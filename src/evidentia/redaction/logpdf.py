@@ -6,40 +6,16 @@ so the page a records officer hands over can be tied to the full log and the fil
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
+
+from evidentia.custody.report import build, grid, styles
 
 MAX_TRACK_ROWS = 200  # the JSON log lists them all
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()
-    return {
-        "title": ParagraphStyle("t", parent=base["Title"], fontSize=15, spaceAfter=4),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=11, spaceBefore=8),
-        "body": ParagraphStyle("b", parent=base["BodyText"], fontSize=8.5, leading=11),
-        "mono": ParagraphStyle("m", parent=base["Code"], fontName="Courier", fontSize=7),
-    }
-
-
-def _grid(rows: list[list[Any]], widths: list[float], header: bool = True) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa4b2")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONTSIZE", (0, 0), (-1, -1), 7.5),
-    ]
-    if header:
-        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")))
-    table.setStyle(TableStyle(style))
-    return table
 
 
 def _person(who: dict[str, str] | None) -> str:
@@ -47,7 +23,7 @@ def _person(who: dict[str, str] | None) -> str:
 
 
 def render(log: dict[str, Any], log_sha256: str) -> bytes:
-    s = _styles()
+    s = styles()
     width = A4[0] - 30 * mm
     approval, method, summary = log["approval"], log["method"], log["summary"]
 
@@ -84,7 +60,7 @@ def render(log: dict[str, Any], log_sha256: str) -> bytes:
             "was not changed; the redacted file is a new file with its own SHA-256."
         ),
         Spacer(1, 3 * mm),
-        _grid(
+        grid(
             [[p(k), p(v, "mono" if k in mono else "body")] for k, v in facts],
             [45 * mm, width - 45 * mm],
             header=False,
@@ -105,22 +81,11 @@ def render(log: dict[str, Any], log_sha256: str) -> bytes:
         )
     if len(log["tracks"]) > MAX_TRACK_ROWS:
         rows.append([p(f"… {len(log['tracks']) - MAX_TRACK_ROWS} more in the JSON log")] + [""] * 5)
-    story.append(_grid(rows, [25 * mm, 20 * mm, 18 * mm, 25 * mm, 35 * mm, width - 123 * mm]))
+    story.append(grid(rows, [25 * mm, 20 * mm, 18 * mm, 25 * mm, 35 * mm, width - 123 * mm]))
     ranges = [
         f"frames {r['start_frame']} to {r['end_frame']}: {r['mode']}" for r in log["whole_frame"]
     ]
     ranges += [f"audio {r['start_s']} s to {r['end_s']} s: {r['mode']}" for r in log["audio"]]
     if ranges:
         story += [p("Whole-frame and audio ranges", "h2"), *(p(r) for r in ranges)]
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title="Redaction review log",
-    )
-    doc.build(story)
-    return out.getvalue()
+    return build(story, "Redaction review log")
