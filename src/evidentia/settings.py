@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "evidentia.evidence",
     "evidentia.cases",
     "evidentia.redaction",
+    "evidentia.community",
 ]
 
 MIDDLEWARE = [
@@ -203,7 +204,7 @@ CELERY_BROKER_URL = (
     env("CELERY_BROKER_URL") or f"sqla+sqlite:///{EVIDENTIA_HOME / 'broker.sqlite3'}"
 )
 CELERY_RESULT_BACKEND = None
-CELERY_IMPORTS = ["evidentia.evidence.upload_tasks"]
+CELERY_IMPORTS = ["evidentia.evidence.upload_tasks", "evidentia.community.tasks"]
 # Redaction runs on its own queue so GPU workers can take it: `celery worker -Q redaction`.
 CELERY_TASK_ROUTES = {"evidentia.redaction.tasks.*": {"queue": "redaction"}}
 CELERY_TASK_ALWAYS_EAGER = env_bool("EVIDENTIA_TASKS_EAGER", False)
@@ -219,6 +220,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidentia.evidence.upload_tasks.cleanup_expired_uploads",
         "schedule": 3600,
     },
+    "purge-rate-counters": {
+        "task": "evidentia.community.tasks.purge_rate_counters",
+        "schedule": 3600,
+    },
     "daily-fixity": {
         "task": "evidentia.evidence.tasks.run_fixity",
         "schedule": 24 * 3600,
@@ -230,7 +235,37 @@ CELERY_BEAT_SCHEDULE = {
 MAP_TILE_URL = env("EVIDENTIA_MAP_TILE_URL", "") or ""
 MAP_TILE_ATTRIBUTION = env("EVIDENTIA_MAP_TILE_ATTRIBUTION", "") or ""
 
+# The community portal (/public/ and /open311/v2/).
+PORTAL_EMERGENCY_NUMBER = env("EVIDENTIA_EMERGENCY_NUMBER", "911") or "911"
+PORTAL_NON_EMERGENCY_NUMBER = env("EVIDENTIA_NON_EMERGENCY_NUMBER", "") or ""
+# True only where the agency staffs the queue around the clock.
+PORTAL_MONITORED = env_bool("EVIDENTIA_PORTAL_MONITORED", False)
+PORTAL_BASE_URL = env("EVIDENTIA_PUBLIC_BASE_URL", "") or ""
+# The service area: "min_lon,min_lat,max_lon,max_lat", or a GeoJSON Polygon file.
+PORTAL_SERVICE_AREA = env("EVIDENTIA_SERVICE_AREA", "-122.84,45.43,-122.47,45.66") or ""
+PORTAL_SERVICE_AREA_FILE = env("EVIDENTIA_SERVICE_AREA_FILE", "") or ""
+PORTAL_MAP_CENTER = env("EVIDENTIA_MAP_CENTER", "45.5152,-122.6784") or ""
+PORTAL_MAX_FILE_BYTES = env_int("EVIDENTIA_PUBLIC_MAX_FILE_BYTES", 512 * 1024**2)
+PORTAL_MAX_FILES = env_int("EVIDENTIA_PUBLIC_MAX_FILES", 10)
+PORTAL_ALLOWED_TYPES = tuple(
+    t.strip()
+    for t in (env("EVIDENTIA_PUBLIC_ALLOWED_TYPES", "image/*,video/*,audio/*") or "").split(",")
+    if t.strip()
+)
+# Reports (or Open311 POSTs) one client may file per hour; tracking-code lookups per hour.
+PORTAL_REPORTS_PER_HOUR = env_int("EVIDENTIA_PUBLIC_REPORTS_PER_HOUR", 10)
+PORTAL_LOOKUPS_PER_HOUR = env_int("EVIDENTIA_PUBLIC_LOOKUPS_PER_HOUR", 60)
+PORTAL_UPLOADS_PER_HOUR = env_int("EVIDENTIA_PUBLIC_UPLOADS_PER_HOUR", 60)
+PORTAL_FUZZ_METRES = env_int("EVIDENTIA_PUBLIC_FUZZ_METRES", 100)
+INVITE_DEFAULT_DAYS = env_int("EVIDENTIA_INVITE_DAYS", 7)
+INVITE_DEFAULT_MAX_FILES = env_int("EVIDENTIA_INVITE_MAX_FILES", 10)
+INVITE_DEFAULT_MAX_BYTES = env_int("EVIDENTIA_INVITE_MAX_FILE_BYTES", 2 * 1024**3)
+# Open311 POST without an api_key (the agency's choice; off by default).
+OPEN311_ANONYMOUS_POST = env_bool("EVIDENTIA_OPEN311_ANONYMOUS_POST", False)
+OPEN311_JURISDICTION = env("EVIDENTIA_OPEN311_JURISDICTION", "") or ""
+
 EMAIL_BACKEND = env("EVIDENTIA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("EVIDENTIA_FROM_EMAIL", "evidentia@localhost") or "evidentia@localhost"
 
 LOG_LEVEL = env("EVIDENTIA_LOG_LEVEL", "INFO")
 LOGGING = {

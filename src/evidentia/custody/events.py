@@ -113,3 +113,41 @@ LABELS.update(
         REDACTION_FAILED: "Redaction job failed",
     }
 )
+
+# Community portal (issue 5). Residents act as the system actor "public"; their
+# address and contact details never enter the ledger.
+REPORT_FILED = "community.report_filed"
+REPORT_INFO_ADDED = "community.report_info_added"
+REPORT_STATUS_CHANGED = "community.report_status_changed"
+REPORT_ASSIGNED = "community.report_assigned"
+REPORT_REPLIED = "community.report_replied"
+REPORT_MERGED = "community.report_merged"
+REPORT_MODERATED = "community.report_moderated"
+REPORT_CASE_OPENED = "community.report_case_opened"
+REPORT_MEDIA_PUBLISHED = "community.report_media_published"
+INVITE_CREATED = "community.invite_created"
+INVITE_REVOKED = "community.invite_revoked"
+ALERT_PUBLISHED = "community.alert_published"
+ALERT_WITHDRAWN = "community.alert_withdrawn"
+OPEN311_KEY_CREATED = "community.open311_key_created"
+OPEN311_KEY_REVOKED = "community.open311_key_revoked"
+
+LABELS.update(
+    {
+        REPORT_FILED: "Community report filed",
+        REPORT_INFO_ADDED: "Resident added information",
+        REPORT_STATUS_CHANGED: "Community report status changed",
+        REPORT_ASSIGNED: "Community report assigned",
+        REPORT_REPLIED: "Reply to a community report",
+        REPORT_MERGED: "Community report merged as a duplicate",
+        REPORT_MODERATED: "Public text moderated",
+        REPORT_CASE_OPENED: "Case opened from a community report",
+        REPORT_MEDIA_PUBLISHED: "Redacted copy published",
+        INVITE_CREATED: "Evidence invite created",
+        INVITE_REVOKED: "Evidence invite revoked",
+        ALERT_PUBLISHED: "Community alert published",
+        ALERT_WITHDRAWN: "Community alert withdrawn",
+        OPEN311_KEY_CREATED: "Open311 key created",
+        OPEN311_KEY_REVOKED: "Open311 key revoked",
+    }
+)

@@ -4,11 +4,15 @@
 - auditors and administrators see metadata and custody, never the media;
 - officers see their own recordings; supervisors see their unit's;
 - investigators and standards investigators see the items of cases they belong to;
-- restricted cases hide their items from everyone who is not a member, custodians too.
+- restricted cases hide their items from everyone who is not a member, custodians too;
+- files residents sent with community reports are visible to the staff who work those
+  reports (community/services/_common.py); complaints' files only to standards and admins.
 Prosecutors get nothing until a share grants it (the sharing issue).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -34,6 +38,12 @@ def _hidden_items(user: User) -> QuerySet[CaseItem]:
     )
 
 
+def _report_items(restricted: bool) -> QuerySet[Any]:
+    from evidentia.community.models import ReportMedia
+
+    return ReportMedia.objects.filter(report__restricted=restricted).values("item_id")
+
+
 def visible_items(user: User) -> QuerySet[Item]:
     items = Item.objects.all()
     if not user.is_authenticated or not user.is_active:
@@ -44,14 +54,19 @@ def visible_items(user: User) -> QuerySet[Item]:
     elif user.role == Role.OFFICER:
         rule = Q(officer=user) | member
     elif user.role == Role.SUPERVISOR:
-        rule = Q(officer=user) | member
+        rule = Q(officer=user) | member | Q(pk__in=_report_items(False))
         if user.unit_id:
             rule |= Q(unit_id=user.unit_id)
-    elif user.role in (Role.INVESTIGATOR, Role.STANDARDS_INVESTIGATOR):
-        rule = member
+    elif user.role == Role.INVESTIGATOR:
+        rule = member | Q(pk__in=_report_items(False))
+    elif user.role == Role.STANDARDS_INVESTIGATOR:
+        rule = member | Q(pk__in=_report_items(True))
     else:
         return items.none()
-    return items.filter(rule).exclude(pk__in=_hidden_items(user))
+    items = items.filter(rule).exclude(pk__in=_hidden_items(user))
+    if user.role not in (Role.STANDARDS_INVESTIGATOR, Role.ADMIN):
+        items = items.exclude(pk__in=_report_items(True))
+    return items
 
 
 def can_view(user: User, item: Item) -> bool:

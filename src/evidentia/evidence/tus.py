@@ -34,6 +34,7 @@ from evidentia.core.keys import VaultError
 from evidentia.evidence import policy
 from evidentia.evidence.models import Upload
 from evidentia.evidence.services import uploads
+from evidentia.evidence.services.upload_grants import Grant
 from evidentia.evidence.services.uploads import UploadError
 
 log = logging.getLogger(__name__)
@@ -169,13 +170,19 @@ def _options(request: HttpRequest) -> HttpResponse:
     )
 
 
-def tus_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Tus-Resumable on every answer, 412 for other versions, refusals as plain text."""
+Authenticate = Callable[[HttpRequest], User | Grant]
+
+
+def tus_endpoint(
+    view: Callable[..., HttpResponse], auth: Authenticate = authenticate
+) -> Callable[..., HttpResponse]:
+    """Tus-Resumable on every answer, 412 for other versions, refusals as plain text.
+    `auth` names who is uploading: a staff user (the default) or a grant."""
 
     @csrf_exempt
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        method = _method(request)
+        method = method_of(request)
         try:
             if method == "OPTIONS":
                 response = _options(request)
@@ -187,7 +194,7 @@ def tus_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
                     {"Tus-Version": TUS_VERSION},
                 )
             else:
-                response = view(request, method, authenticate(request), *args, **kwargs)
+                response = view(request, method, auth(request), *args, **kwargs)
         except UploadError as exc:
             headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
             if exc.status == 401:
@@ -210,7 +217,7 @@ def tus_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapper
 
 
-def _method(request: HttpRequest) -> str:
+def method_of(request: HttpRequest) -> str:
     """The method, honouring X-HTTP-Method-Override on POST (tus-js-client option)."""
     override = request.headers.get("X-HTTP-Method-Override", "").upper()
     return override if request.method == "POST" and override else request.method or "GET"
@@ -223,25 +230,25 @@ def _not_allowed(request: HttpRequest, allow: str) -> HttpResponse:
 # --------------------------------------------------------------------------- views
 
 
-@tus_endpoint
-def collection(request: HttpRequest, method: str, user: User) -> HttpResponse:
+def collection_view(request: HttpRequest, method: str, who: User | Grant) -> HttpResponse:
     if method != "POST":
         return _not_allowed(request, "OPTIONS, POST")
     length = request.headers.get("Upload-Length")
     if length is None:
         raise UploadError(400, "Send Upload-Length (deferred lengths are not supported).")
     up = uploads.create(
-        user,
+        who,
         size=_whole_number(length, "Upload-Length"),
         metadata=parse_metadata(request.headers.get("Upload-Metadata")),
     )
-    location = reverse("tus:upload", args=[up.pk])  # relative: right behind any proxy
+    namespace = request.resolver_match.namespace if request.resolver_match else "tus"
+    location = reverse(f"{namespace}:upload", args=[up.pk])  # relative: right behind any proxy
     created = {"Location": location, "Upload-Expires": http_date(up.expires_at.timestamp())}
     size = _content_length(request)
     if request.content_type != OFFSET_STREAM or not size:
         return _answer(request, 201, headers=created)
     try:  # creation-with-upload: the first bytes came along
-        up = _patch(request, user, up.pk, 0, size)
+        up = _patch(request, who, up.pk, 0, size)
     except UploadError as exc:
         if exc.status not in (400, 460):
             raise
@@ -251,10 +258,11 @@ def collection(request: HttpRequest, method: str, user: User) -> HttpResponse:
     return response
 
 
-@tus_endpoint
-def resource(request: HttpRequest, method: str, user: User, upload_id: uuid.UUID) -> HttpResponse:
+def resource_view(
+    request: HttpRequest, method: str, who: User | Grant, upload_id: uuid.UUID
+) -> HttpResponse:
     if method == "HEAD":
-        return _state(request, uploads.describe(upload_id, user, request), 200, head=True)
+        return _state(request, uploads.describe(upload_id, who, request), 200, head=True)
     if method == "PATCH":
         if request.content_type != OFFSET_STREAM:
             raise UploadError(415, f"Send PATCH bodies as Content-Type: {OFFSET_STREAM}.")
@@ -262,17 +270,23 @@ def resource(request: HttpRequest, method: str, user: User, upload_id: uuid.UUID
         size = _content_length(request)
         if size is None:
             raise UploadError(411, "Send Content-Length with each PATCH.")
-        return _state(request, _patch(request, user, upload_id, offset, size), 204)
+        return _state(request, _patch(request, who, upload_id, offset, size), 204)
     if method == "DELETE":
-        uploads.terminate(upload_id, user)
+        uploads.terminate(upload_id, who)
         return _answer(request, 204)
     return _not_allowed(request, "OPTIONS, HEAD, PATCH, DELETE")
 
 
-def _patch(request: HttpRequest, user: User, upload_id: Any, offset: int, size: int) -> Upload:
+collection = tus_endpoint(collection_view)
+resource = tus_endpoint(resource_view)
+
+
+def _patch(
+    request: HttpRequest, who: User | Grant, upload_id: Any, offset: int, size: int
+) -> Upload:
     return uploads.append(
         upload_id,
-        user,
+        who,
         offset=offset,
         body=request,  # type: ignore[arg-type]
         content_length=size,

@@ -42,7 +42,18 @@ class Upload(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploads"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uploads",
+        help_text="The staff uploader; empty for a public upload (see grant).",
+    )
+    grant = models.CharField(
+        max_length=80,
+        blank=True,
+        db_index=True,
+        help_text="For uploads without an account: what they belong to, e.g. report:<id>.",
     )
     length = models.BigIntegerField(help_text="Upload-Length: the whole file, in bytes.")
     offset = models.BigIntegerField(

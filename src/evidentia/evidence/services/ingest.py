@@ -12,7 +12,7 @@ import os
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO
 
@@ -46,6 +46,8 @@ class Submission:
     category: Category | None = None
     recorded_at: datetime | None = None
     description: str = ""
+    # Where the file came from when not from staff, e.g. {"report": "R7K3…"}: in the ledger.
+    source: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def _detail(sub: Submission, written: WriteResult) -> dict[str, Any]:
         "via": sub.via,
         "device_id": sub.device_id,
         "officer": sub.officer.badge_number if sub.officer else "",
-    }
+    } | ({"source": dict(sub.source)} if sub.source else {})
 
 
 def _record(

@@ -49,6 +49,7 @@ from evidentia.evidence.models.uploads import (
 )
 from evidentia.evidence.services import uploads_live
 from evidentia.evidence.services.ingest import HEAD_BYTES, Submission, check_allowed, finish
+from evidentia.evidence.services.upload_grants import Grant, resolve
 from evidentia.evidence.services.uploads_live import LiveWriter
 from evidentia.evidence.vaultio import keyring, vault
 
@@ -56,6 +57,8 @@ log = logging.getLogger(__name__)
 
 State = Upload.State
 LIVE = (State.RECEIVING, State.COMPLETING)
+# A staff user, or a grant for someone without an account (upload_grants).
+Owner = User | Grant
 
 
 class UploadError(EvidentiaError):
@@ -94,8 +97,10 @@ def _size_on_disk(up: Upload) -> int:
 # --------------------------------------------------------------------------- lookups
 
 
-def _owned(upload_id: uuid.UUID | str, user: User) -> Upload:
-    up = Upload.objects.select_related("user").filter(pk=upload_id, user=user).first()
+def _owned(upload_id: uuid.UUID | str, who: Owner) -> Upload:
+    rows = Upload.objects.select_related("user").filter(pk=upload_id)
+    rows = rows.filter(grant=who.key) if isinstance(who, Grant) else rows.filter(user=who)
+    up = rows.first()
     if up is None:
         raise UploadError(404, "There is no upload at this address that you can use.")
     return up
@@ -136,7 +141,32 @@ def _reload(up: Upload, part: PartFile) -> Upload:
 # --------------------------------------------------------------------------- checks
 
 
-def _submission(meta: dict[str, str], user: User) -> Submission:
+def _owner(up: Upload) -> Owner:
+    if up.user_id:
+        return up.user  # type: ignore[return-value]
+    grant = resolve(up.grant)
+    if grant is None:
+        raise UploadError(410, "The link this upload belonged to no longer exists.")
+    return grant
+
+
+def _actor(who: Owner) -> User | str:
+    return who.actor if isinstance(who, Grant) else who
+
+
+def _request_for(who: Owner, request: HttpRequest | None) -> HttpRequest | None:
+    """Grants stand for residents: their address never reaches the ledger."""
+    return None if isinstance(who, Grant) else request
+
+
+def _allowed_types(who: Owner) -> tuple[str, ...]:
+    return who.allowed_types if isinstance(who, Grant) else limits().allowed_types
+
+
+def _submission(meta: dict[str, str], who: Owner) -> Submission:
+    if isinstance(who, Grant):
+        return who.make_submission(meta)
+    user = who
     name = meta.get("filename") or meta.get("name") or "upload"
     sub = Submission(
         original_name=name,
@@ -168,8 +198,7 @@ def _submission(meta: dict[str, str], user: User) -> Submission:
     return sub
 
 
-def _check_type(head: bytes, name: str) -> None:
-    allowed = limits().allowed_types
+def _check_type(head: bytes, name: str, allowed: tuple[str, ...]) -> None:
     if not allowed:
         return
     mime = sniff(head, name).mime.lower()
@@ -190,20 +219,30 @@ def human(size: float) -> str:
 # --------------------------------------------------------------------------- the door
 
 
-def create(user: User, *, size: int, metadata: dict[str, str]) -> Upload:
+def create(who: Owner, *, size: int, metadata: dict[str, str]) -> Upload:
     """POST: check everything that can be checked before a single byte is sent."""
     lim = limits()
+    max_bytes = min(lim.max_bytes, who.max_bytes) if isinstance(who, Grant) else lim.max_bytes
     if size == 0:
         raise UploadError(400, "This file is empty (0 bytes); there is nothing to upload.")
-    if size > lim.max_bytes:
+    if size > max_bytes:
         raise UploadError(
-            413, f"This file is {human(size)}; this server accepts up to {human(lim.max_bytes)}."
+            413, f"This file is {human(size)}; this server accepts up to {human(max_bytes)}."
         )
-    if not policy.can_ingest(user):
-        raise UploadError(403, "Your role may not ingest evidence.")
-    check_allowed(user, _submission(metadata, user))
     now = timezone.now()
-    unfinished = Upload.objects.filter(user=user, state__in=LIVE, expires_at__gt=now).count()
+    if isinstance(who, Grant):
+        _check_grant_open(who)
+        mine = Upload.objects.filter(grant=who.key)
+        taken = who.files_taken + mine.filter(state__in=LIVE, expires_at__gt=now).count()
+        if taken >= who.max_files:
+            raise UploadError(403, f"This link takes at most {who.max_files} files.")
+        _submission(metadata, who)
+    else:
+        if not policy.can_ingest(who):
+            raise UploadError(403, "Your role may not ingest evidence.")
+        check_allowed(who, _submission(metadata, who))
+        mine = Upload.objects.filter(user=who)
+    unfinished = mine.filter(state__in=LIVE, expires_at__gt=now).count()
     if unfinished >= lim.max_unfinished:
         raise UploadError(
             429,
@@ -212,7 +251,8 @@ def create(user: User, *, size: int, metadata: dict[str, str]) -> Upload:
         )
     kek_id, wrapped = keyring().wrap(os.urandom(32))
     up = Upload.objects.create(
-        user=user,
+        user=None if isinstance(who, Grant) else who,
+        grant=who.key if isinstance(who, Grant) else "",
         length=size,
         metadata=metadata,
         created_at=now,
@@ -229,9 +269,14 @@ def create(user: User, *, size: int, metadata: dict[str, str]) -> Upload:
     return up
 
 
+def _check_grant_open(grant: Grant) -> None:
+    if grant.closed_reason:
+        raise UploadError(410, grant.closed_reason)
+
+
 def append(
     upload_id: uuid.UUID | str,
-    user: User,
+    who: Owner,
     *,
     offset: int,
     body: BinaryIO,
@@ -241,7 +286,7 @@ def append(
 ) -> Upload:
     """PATCH: append bytes at `offset`; on the last byte, the file becomes evidence.
     `checksum` is the SHA-256 the body must have (else 460 and nothing is kept)."""
-    up = _owned(upload_id, user)
+    up = _owned(upload_id, who)
     if up.state != State.COMPLETE:
         _check_alive(up)
     if up.state == State.COMPLETE:
@@ -336,10 +381,10 @@ def _new_key(up: Upload, part: PartFile) -> None:
     part.key = dek
 
 
-def describe(upload_id: uuid.UUID | str, user: User, request: HttpRequest | None = None) -> Upload:
+def describe(upload_id: uuid.UUID | str, who: Owner, request: HttpRequest | None = None) -> Upload:
     """HEAD: where the upload stands. All bytes here but no item yet means an earlier
     completion was cut short (a crash, a vault outage): finish it now."""
-    up = _owned(upload_id, user)
+    up = _owned(upload_id, who)
     if up.state == State.COMPLETE:
         return up
     _check_alive(up)
@@ -358,9 +403,9 @@ def describe(upload_id: uuid.UUID | str, user: User, request: HttpRequest | None
     return Upload.objects.select_related("item").get(pk=up.pk)
 
 
-def terminate(upload_id: uuid.UUID | str, user: User) -> None:
+def terminate(upload_id: uuid.UUID | str, who: Owner) -> None:
     """DELETE: drop an unfinished upload and its bytes. Evidence is never deleted here."""
-    up = _owned(upload_id, user)
+    up = _owned(upload_id, who)
     if up.state == State.COMPLETE:
         raise UploadError(409, "This upload is complete and is now evidence; it stays.")
     _check_alive(up)
@@ -377,7 +422,7 @@ def _sniff_or_refuse(
     up: Upload, part: PartFile, boundary: int, request: HttpRequest | None
 ) -> None:
     try:
-        _check_type(part.read(0, boundary), _submission_name(up))
+        _check_type(part.read(0, boundary), _submission_name(up), _allowed_types(_owner(up)))
     except UploadError as exc:
         raise _refuse(up, part, exc, request) from None
 
@@ -390,12 +435,15 @@ def _refuse(
     up: Upload, part: PartFile, exc: EvidentiaError, request: HttpRequest | None
 ) -> UploadError:
     """The bytes cannot become evidence: say why, drop them, and log the refusal."""
+    who: Owner | None = up.user
+    if who is None:
+        who = resolve(up.grant)
     with transaction.atomic():
         Upload.objects.filter(pk=up.pk).update(state=State.FAILED, error=exc.message)
         ledger.record(
             events.INGEST_REJECTED,
-            actor=up.user,
-            request=request,
+            actor=_actor(who) if who is not None else "public",
+            request=_request_for(who, request) if who is not None else None,
             outcome="failure",
             detail={
                 "refused": exc.message,
@@ -418,17 +466,25 @@ def _complete(
     this part file and dropped otherwise."""
     Upload.objects.filter(pk=up.pk).update(state=State.COMPLETING, offset=up.length)
     try:
-        sub = _submission(up.metadata, up.user)
-        check_allowed(up.user, sub)  # still allowed? (roles change) before the long write
+        who = _owner(up)
+        sub = _submission(up.metadata, who)
+        if isinstance(who, Grant):
+            _check_grant_open(who)  # revoked while the bytes were on their way?
+        else:
+            check_allowed(who, sub)  # still allowed? (roles change) before the long write
         head = part.read(0, HEAD_BYTES)
-        _check_type(head, sub.original_name)
+        _check_type(head, sub.original_name, _allowed_types(who))
         written = None
         if live is not None and live.matches(bytes(up.wrapped_key), part, up.length):
             written = live.finish(up.length, head)
         if written is None:
             written = vault().write(part.reader(), uuid.uuid4())
         with transaction.atomic():
-            result = finish(written, head, sub, actor=up.user, request=request)
+            result = finish(
+                written, head, sub, actor=_actor(who), request=_request_for(who, request)
+            )
+            if isinstance(who, Grant):
+                who.on_stored(result)
             Upload.objects.filter(pk=up.pk).update(
                 state=State.COMPLETE, item=result.item, duplicate=not result.created, error=""
             )
