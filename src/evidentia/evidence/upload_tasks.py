@@ -8,6 +8,6 @@ from celery import shared_task
 @shared_task(name="evidentia.evidence.upload_tasks.cleanup_expired_uploads")
 def cleanup_expired_uploads() -> int:
     """Expire unfinished uploads past their Upload-Expires and delete their bytes."""
-    from evidentia.evidence.services.uploads import cleanup_expired
+    from evidentia.evidence.services.upload_expiry import cleanup_expired
 
     return cleanup_expired()

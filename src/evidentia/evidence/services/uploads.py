@@ -22,24 +22,18 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import BinaryIO
 
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from evidentia.accounts.models import Role, User
-from evidentia.cases.models import Case, Category
-from evidentia.core.canonical import parse_rfc3339
-from evidentia.core.errors import EvidentiaError, Rejected
+from evidentia.core.errors import EvidentiaError
 from evidentia.custody import events, ledger
 from evidentia.evidence import policy
-from evidentia.evidence.media import SNIFF_BYTES, sniff
+from evidentia.evidence.media import SNIFF_BYTES
 from evidentia.evidence.models import Upload
 from evidentia.evidence.models.uploads import (
-    PART,
-    TRASH,
     ChecksumMismatch,
     PartBusy,
     PartFile,
@@ -48,26 +42,41 @@ from evidentia.evidence.models.uploads import (
     part_path,
 )
 from evidentia.evidence.services import uploads_live
-from evidentia.evidence.services.ingest import HEAD_BYTES, Submission, check_allowed, finish
+from evidentia.evidence.services.ingest import HEAD_BYTES, check_allowed, finish
+from evidentia.evidence.services.upload_expiry import cleanup_expired, expire
 from evidentia.evidence.services.upload_grants import Grant, resolve
+from evidentia.evidence.services.upload_owner import (
+    Owner,
+    UploadError,
+    actor_of,
+    allowed_types,
+    check_grant_open,
+    check_type,
+    human,
+    owner_of,
+    request_for,
+    submission_for,
+    submission_name,
+)
 from evidentia.evidence.services.uploads_live import LiveWriter
 from evidentia.evidence.vaultio import keyring, vault
+
+# The door's callers (tus views, tasks, tests) need only this module.
+__all__ = [
+    "UploadError",
+    "append",
+    "cleanup_expired",
+    "create",
+    "describe",
+    "human",
+    "limits",
+    "terminate",
+]
 
 log = logging.getLogger(__name__)
 
 State = Upload.State
 LIVE = (State.RECEIVING, State.COMPLETING)
-# A staff user, or a grant for someone without an account (upload_grants).
-Owner = User | Grant
-
-
-class UploadError(EvidentiaError):
-    """A refusal with its HTTP status and a message a person can act on."""
-
-    def __init__(self, status: int, message: str, *, retry_after: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
 
 
 # --------------------------------------------------------------------------- part files
@@ -119,7 +128,7 @@ def _dead(up: Upload) -> UploadError:
 def _check_alive(up: Upload) -> None:
     """Raise for an upload that can take no more bytes; expire it if its time is up."""
     if up.state in LIVE and up.expires_at <= timezone.now():
-        _expire(up)
+        expire(up)
         up.state = State.EXPIRED
     if up.state not in LIVE:
         raise _dead(up)
@@ -138,84 +147,6 @@ def _reload(up: Upload, part: PartFile) -> Upload:
     return fresh
 
 
-# --------------------------------------------------------------------------- checks
-
-
-def _owner(up: Upload) -> Owner:
-    if up.user_id:
-        return up.user  # type: ignore[return-value]
-    grant = resolve(up.grant)
-    if grant is None:
-        raise UploadError(410, "The link this upload belonged to no longer exists.")
-    return grant
-
-
-def _actor(who: Owner) -> User | str:
-    return who.actor if isinstance(who, Grant) else who
-
-
-def _request_for(who: Owner, request: HttpRequest | None) -> HttpRequest | None:
-    """Grants stand for residents: their address never reaches the ledger."""
-    return None if isinstance(who, Grant) else request
-
-
-def _allowed_types(who: Owner) -> tuple[str, ...]:
-    return who.allowed_types if isinstance(who, Grant) else limits().allowed_types
-
-
-def _submission(meta: dict[str, str], who: Owner) -> Submission:
-    if isinstance(who, Grant):
-        return who.make_submission(meta)
-    user = who
-    name = meta.get("filename") or meta.get("name") or "upload"
-    sub = Submission(
-        original_name=name,
-        via="upload",
-        device_id=meta.get("device_id", "").strip()[:100],
-        description=meta.get("description", ""),
-    )
-    if badge := meta.get("officer", "").strip():
-        sub.officer = User.objects.filter(badge_number=badge, is_active=True).first()
-        if sub.officer is None:
-            raise Rejected(f"No active officer has badge number {badge}.")
-    elif user.role == Role.OFFICER:
-        sub.officer = user
-    if number := meta.get("case", "").strip():
-        sub.case = Case.objects.filter(number=number).first()
-        if sub.case is None:
-            raise Rejected(f"No case numbered {number}.")
-    if category := meta.get("category", "").strip():
-        sub.category = Category.objects.filter(name=category).first()
-        if sub.category is None:
-            raise Rejected(f"No category named {category}.")
-    if when := meta.get("recorded_at", "").strip():
-        try:
-            sub.recorded_at = parse_rfc3339(when)
-        except ValueError:
-            raise Rejected(
-                "recorded_at must be an RFC 3339 time, e.g. 2026-03-02T14:03:07Z."
-            ) from None
-    return sub
-
-
-def _check_type(head: bytes, name: str, allowed: tuple[str, ...]) -> None:
-    if not allowed:
-        return
-    mime = sniff(head, name).mime.lower()
-    if not any(mime == p or (p.endswith("/*") and mime.startswith(p[:-1])) for p in allowed):
-        raise UploadError(
-            415, f"This file is {mime}; this server accepts only {', '.join(allowed)}."
-        )
-
-
-def human(size: float) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if size < 1024 or unit == "GiB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size} bytes"  # unreachable
-
-
 # --------------------------------------------------------------------------- the door
 
 
@@ -231,16 +162,16 @@ def create(who: Owner, *, size: int, metadata: dict[str, str]) -> Upload:
         )
     now = timezone.now()
     if isinstance(who, Grant):
-        _check_grant_open(who)
+        check_grant_open(who)
         mine = Upload.objects.filter(grant=who.key)
         taken = who.files_taken + mine.filter(state__in=LIVE, expires_at__gt=now).count()
         if taken >= who.max_files:
             raise UploadError(403, f"This link takes at most {who.max_files} files.")
-        _submission(metadata, who)
+        submission_for(metadata, who)
     else:
         if not policy.can_ingest(who):
             raise UploadError(403, "Your role may not ingest evidence.")
-        check_allowed(who, _submission(metadata, who))
+        check_allowed(who, submission_for(metadata, who))
         mine = Upload.objects.filter(user=who)
     unfinished = mine.filter(state__in=LIVE, expires_at__gt=now).count()
     if unfinished >= lim.max_unfinished:
@@ -267,11 +198,6 @@ def create(who: Owner, *, size: int, metadata: dict[str, str]) -> Upload:
         Upload.objects.filter(pk=up.pk).update(state=State.FAILED, error=str(exc)[:1000])
         raise UploadError(503, "The server cannot take uploads just now; try again later.") from exc
     return up
-
-
-def _check_grant_open(grant: Grant) -> None:
-    if grant.closed_reason:
-        raise UploadError(410, grant.closed_reason)
 
 
 def append(
@@ -422,13 +348,9 @@ def _sniff_or_refuse(
     up: Upload, part: PartFile, boundary: int, request: HttpRequest | None
 ) -> None:
     try:
-        _check_type(part.read(0, boundary), _submission_name(up), _allowed_types(_owner(up)))
+        check_type(part.read(0, boundary), submission_name(up), allowed_types(owner_of(up)))
     except UploadError as exc:
         raise _refuse(up, part, exc, request) from None
-
-
-def _submission_name(up: Upload) -> str:
-    return up.metadata.get("filename") or up.metadata.get("name") or "upload"
 
 
 def _refuse(
@@ -442,13 +364,13 @@ def _refuse(
         Upload.objects.filter(pk=up.pk).update(state=State.FAILED, error=exc.message)
         ledger.record(
             events.INGEST_REJECTED,
-            actor=_actor(who) if who is not None else "public",
-            request=_request_for(who, request) if who is not None else None,
+            actor=actor_of(who) if who is not None else "public",
+            request=request_for(who, request) if who is not None else None,
             outcome="failure",
             detail={
                 "refused": exc.message,
                 "upload": str(up.pk),
-                "original_name": _submission_name(up)[:1024],
+                "original_name": submission_name(up)[:1024],
                 "size": up.length,
                 "via": "upload",
             },
@@ -466,14 +388,14 @@ def _complete(
     this part file and dropped otherwise."""
     Upload.objects.filter(pk=up.pk).update(state=State.COMPLETING, offset=up.length)
     try:
-        who = _owner(up)
-        sub = _submission(up.metadata, who)
+        who = owner_of(up)
+        sub = submission_for(up.metadata, who)
         if isinstance(who, Grant):
-            _check_grant_open(who)  # revoked while the bytes were on their way?
+            check_grant_open(who)  # revoked while the bytes were on their way?
         else:
             check_allowed(who, sub)  # still allowed? (roles change) before the long write
         head = part.read(0, HEAD_BYTES)
-        _check_type(head, sub.original_name, _allowed_types(who))
+        check_type(head, sub.original_name, allowed_types(who))
         written = None
         if live is not None and live.matches(bytes(up.wrapped_key), part, up.length):
             written = live.finish(up.length, head)
@@ -481,7 +403,7 @@ def _complete(
             written = vault().write(part.reader(), uuid.uuid4())
         with transaction.atomic():
             result = finish(
-                written, head, sub, actor=_actor(who), request=_request_for(who, request)
+                written, head, sub, actor=actor_of(who), request=request_for(who, request)
             )
             if isinstance(who, Grant):
                 who.on_stored(result)
@@ -500,49 +422,3 @@ def _complete(
             retry_after=60,
         ) from exc
     part.discard()
-
-
-# --------------------------------------------------------------------------- expiry
-
-
-def _expire(up: Upload) -> bool:
-    """Mark an upload expired and delete its bytes, unless a request holds it right now."""
-    try:
-        with PartFile.locked(part_path(up.pk), None, create=False) as part:
-            changed = _mark_expired(up)
-            uploads_live.drop(up.pk)
-            part.discard()
-    except FileNotFoundError:
-        changed = _mark_expired(up)
-    except PartBusy:
-        return False
-    return changed
-
-
-def _mark_expired(up: Upload) -> bool:
-    return bool(Upload.objects.filter(pk=up.pk, state__in=LIVE).update(state=State.EXPIRED))
-
-
-def cleanup_expired(now: datetime | None = None) -> int:
-    """Expire overdue uploads and delete their bytes; remove part files no live upload
-    owns (left by a crash after completion). Returns how many uploads expired."""
-    now = now or timezone.now()
-    lim = limits()
-    due = Upload.objects.filter(state__in=LIVE, expires_at__lte=now)
-    expired = sum(_expire(up) for up in due)
-    if not lim.directory.is_dir():
-        return expired
-    for path in lim.directory.glob(f"*{TRASH}"):  # a discard cut short by a restart
-        path.unlink(missing_ok=True)
-    stale_before = (now - lim.expiry).timestamp()
-    for path in lim.directory.glob(f"*{PART}"):
-        try:
-            upload_id = uuid.UUID(path.stem)
-        except ValueError:
-            continue
-        row = Upload.objects.filter(pk=upload_id).only("state").first()
-        if row is None and path.stat().st_mtime < stale_before:
-            path.unlink(missing_ok=True)
-        elif row is not None and row.state not in LIVE:
-            _expire(row)
-    return expired
