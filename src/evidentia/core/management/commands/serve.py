@@ -40,6 +40,8 @@ class Command(BaseCommand):
                 "120",
                 "--access-logfile",
                 "-",
+                "--logger-class",
+                "evidentia.core.logscrub.PrivacyLogger",
                 "--log-level",
                 "warning",
             ],
