@@ -1,20 +1,22 @@
 """Public pages at /public/: no staff session, rate limited, nothing that identifies
-a resident. (Placeholder routes: the public views are being built.)"""
+a resident. Files sent with tus go to /public/uploads/ (public_tus_urls)."""
 
-from django.http import HttpResponse
 from django.urls import path
+
+from evidentia.community.feeds import AlertsFeed, ReportsFeed
+from evidentia.community.public_views import alerts, invite, listing, media, report_form, tracking
 
 app_name = "public"
 
-
-def _todo(request, *args, **kwargs):  # type: ignore[no-untyped-def]
-    return HttpResponse("Coming soon.", status=404)
-
-
 urlpatterns = [
-    path("", _todo, name="home"),
-    path("track/", _todo, name="track_form"),
-    path("track/<str:code>/", _todo, name="track"),
-    path("reports/<str:public_id>/", _todo, name="report"),
-    path("media/<uuid:media_id>", _todo, name="media"),
+    path("", report_form.home, name="home"),
+    path("track/", tracking.track_form, name="track_form"),
+    path("track/<str:code>/", tracking.track, name="track"),
+    path("reports/", listing.report_list, name="reports"),
+    path("reports/feed.atom", ReportsFeed(), name="reports_feed"),
+    path("reports/<str:public_id>/", listing.report_detail, name="report"),
+    path("alerts/", alerts.alert_list, name="alerts"),
+    path("alerts/feed.atom", AlertsFeed(), name="alerts_feed"),
+    path("invite/<str:token>/", invite.invite_page, name="invite"),
+    path("media/<uuid:media_id>", media.media, name="media"),
 ]

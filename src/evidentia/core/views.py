@@ -5,6 +5,8 @@ from django.shortcuts import render
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path_info.startswith("/public/"):  # residents get the portal's own page
+        return render(request, "community/public/not_found.html", status=404)
     return render(request, "errors/404.html", status=404)
 
 

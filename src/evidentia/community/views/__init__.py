@@ -1,0 +1,1 @@
+"""Staff pages of the community portal at /community/, one module per page."""
