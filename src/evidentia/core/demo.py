@@ -16,6 +16,7 @@ from evidentia.accounts import services as accounts
 from evidentia.accounts.models import Role, Unit, User
 from evidentia.cases import services as cases
 from evidentia.cases.models import Category
+from evidentia.community import demo as community_demo
 from evidentia.core.keys import write_private_file
 from evidentia.custody import events, ledger
 from evidentia.evidence import demo_media
@@ -57,6 +58,7 @@ def seed(clips: int = 12, say=print) -> bool:  # type: ignore[no-untyped-def]
     say(f"Created {len(users)} demo users; logins in {logins_path()}")
     items = _clips(users, clips, say)
     _cases(users, items)
+    community_demo.seed(users, units, say)
     report = fixity.run(trigger="demo")
     say(f"Fixity: {report.checked} blobs checked, {report.failed} failed.")
     ledger.sign_checkpoint()
