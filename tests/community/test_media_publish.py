@@ -133,7 +133,7 @@ def test_unpublishing_takes_the_copy_down(photo_media, ivan):
     media_svc.unpublish(photo_media, actor=ivan)
     media = ReportMedia.objects.get(pk=photo_media.pk)
     assert media.public_blob is None and public.media_url(media) is None
-    assert last_event(events.REPORT_MEDIA_PUBLISHED)["detail"]["published"] is False
+    assert last_event(events.REPORT_MEDIA_UNPUBLISHED)["detail"]["published"] is False
 
 
 def test_a_hidden_report_publishes_nothing(photo_media, sam, ivan):

@@ -125,6 +125,7 @@ REPORT_MERGED = "community.report_merged"
 REPORT_MODERATED = "community.report_moderated"
 REPORT_CASE_OPENED = "community.report_case_opened"
 REPORT_MEDIA_PUBLISHED = "community.report_media_published"
+REPORT_MEDIA_UNPUBLISHED = "community.report_media_unpublished"
 INVITE_CREATED = "community.invite_created"
 INVITE_REVOKED = "community.invite_revoked"
 ALERT_PUBLISHED = "community.alert_published"
@@ -143,6 +144,7 @@ LABELS.update(
         REPORT_MODERATED: "Public text moderated",
         REPORT_CASE_OPENED: "Case opened from a community report",
         REPORT_MEDIA_PUBLISHED: "Redacted copy published",
+        REPORT_MEDIA_UNPUBLISHED: "Redacted copy taken down",
         INVITE_CREATED: "Evidence invite created",
         INVITE_REVOKED: "Evidence invite revoked",
         ALERT_PUBLISHED: "Community alert published",

@@ -11,7 +11,7 @@ from django.conf import settings
 from evidentia.core.keys import KeyFileError, KeyRing, write_private_file
 from evidentia.core.s3store import S3Store
 from evidentia.core.storage import LocalStore, Store
-from evidentia.core.vault import BlobRef, Vault
+from evidentia.core.vault import BlobRef, Vault, WriteResult
 from evidentia.evidence.models import Blob
 
 
@@ -90,6 +90,26 @@ def ref(blob: Blob) -> BlobRef:
         blob.segment_size,
         blob.size,
     )
+
+
+def blob_for(written: WriteResult, mime: str) -> tuple[Blob, bool]:
+    """The Blob row for bytes just written to the vault, inside the caller's transaction:
+    the existing one when identical bytes are already there (True: the caller deletes
+    its own copy from the store after commit), or a new one."""
+    existing = Blob.objects.filter(sha256=written.sha256).first()
+    if existing is not None:
+        return existing, True
+    blob = Blob.objects.create(
+        id=written.blob_id,
+        sha256=written.sha256,
+        size=written.size,
+        storage_key=written.storage_key,
+        kek_id=written.kek_id,
+        wrapped_key=written.wrapped_key,
+        segment_size=written.segment_size,
+        mime=mime,
+    )
+    return blob, False
 
 
 def open_blob(blob: Blob) -> io.BufferedReader:

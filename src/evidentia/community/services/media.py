@@ -31,7 +31,7 @@ from evidentia.custody import events, ledger
 from evidentia.custody.models import Event
 from evidentia.evidence import policy
 from evidentia.evidence.models import Blob, Kind
-from evidentia.evidence.vaultio import open_blob, vault
+from evidentia.evidence.vaultio import blob_for, open_blob, vault
 from evidentia.redaction import operators
 from evidentia.redaction.detectors import CenterFaceDetector, DetectorError
 from evidentia.redaction.models import RedactedVersion
@@ -162,19 +162,7 @@ def prepare_image(
     written = v.write(io.BytesIO(data), uuid.uuid4())
     try:
         with transaction.atomic():
-            blob = Blob.objects.filter(sha256=written.sha256).first()
-            reused = blob is not None
-            if blob is None:
-                blob = Blob.objects.create(
-                    id=written.blob_id,
-                    sha256=written.sha256,
-                    size=written.size,
-                    storage_key=written.storage_key,
-                    kek_id=written.kek_id,
-                    wrapped_key=written.wrapped_key,
-                    segment_size=written.segment_size,
-                    mime="image/jpeg",
-                )
+            blob, reused = blob_for(written, "image/jpeg")
             ledger.record(
                 events.DERIVATIVE_CREATED,
                 actor=actor,
@@ -295,7 +283,7 @@ def unpublish(
         media.save(update_fields=["public_blob", "published_at"])
         Report.objects.filter(pk=media.report_id).update(updated_at=timezone.now())
         record(
-            events.REPORT_MEDIA_PUBLISHED,
+            events.REPORT_MEDIA_UNPUBLISHED,
             media.report,
             actor,
             request,

@@ -26,10 +26,10 @@ from django.utils import timezone
 from evidentia.accounts.models import Role, User
 from evidentia.core.errors import NotFound, PermissionDenied
 from evidentia.custody import events, ledger
-from evidentia.evidence.models import Blob, Derivative, Item, Job, Kind, Processing
+from evidentia.evidence.models import Derivative, Item, Job, Kind, Processing
 from evidentia.evidence.services import stills, track_geojson, transcode, waveform
 from evidentia.evidence.services.avkit import Built, DerivativeError, Progress
-from evidentia.evidence.vaultio import vault
+from evidentia.evidence.vaultio import blob_for, vault
 
 log = logging.getLogger(__name__)
 ACTOR = "media-pipeline"
@@ -166,19 +166,7 @@ def save(item: Item, kind: str, built: Built) -> Derivative:
     try:
         with transaction.atomic():
             # Identical bytes already in the vault (two silent clips' waveforms) share a blob.
-            blob = Blob.objects.filter(sha256=written.sha256).first()
-            reused = blob is not None
-            if blob is None:
-                blob = Blob.objects.create(
-                    id=written.blob_id,
-                    sha256=written.sha256,
-                    size=written.size,
-                    storage_key=written.storage_key,
-                    kek_id=written.kek_id,
-                    wrapped_key=written.wrapped_key,
-                    segment_size=written.segment_size,
-                    mime=built.mime,
-                )
+            blob, reused = blob_for(written, built.mime)
             derivative = Derivative.objects.create(item=item, kind=kind, blob=blob, meta=built.meta)
             ledger.record(
                 events.DERIVATIVE_CREATED,

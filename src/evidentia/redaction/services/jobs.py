@@ -22,8 +22,8 @@ from evidentia.accounts.models import User
 from evidentia.core.canonical import rfc3339
 from evidentia.core.errors import Conflict
 from evidentia.custody import events
-from evidentia.evidence.models import Blob, Item
-from evidentia.evidence.vaultio import open_blob, vault
+from evidentia.evidence.models import Item
+from evidentia.evidence.vaultio import blob_for, open_blob, vault
 from evidentia.redaction import engine, logpdf
 from evidentia.redaction.models import RedactedVersion, RedactionPlan
 from evidentia.redaction.services.plans import S, _event, _locked, _store, _who, load
@@ -158,14 +158,8 @@ def _commit_render(
             raise Conflict("the plan left the rendering state while it was being rendered")
         blobs = []
         for w, mime in zip(written, mimes, strict=True):
-            blob = Blob.objects.filter(sha256=w.sha256).first()
-            if blob is None:
-                blob = Blob.objects.create(
-                    id=w.blob_id, sha256=w.sha256, size=w.size, storage_key=w.storage_key,
-                    kek_id=w.kek_id, wrapped_key=w.wrapped_key, segment_size=w.segment_size,
-                    mime=mime,
-                )  # fmt: skip
-            else:
+            blob, reused = blob_for(w, mime)
+            if reused:
                 duplicates.append(w)  # identical bytes already in the vault share a blob
             blobs.append(blob)
         version = RedactedVersion.objects.create(
