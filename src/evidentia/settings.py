@@ -262,6 +262,8 @@ INVITE_DEFAULT_MAX_FILES = env_int("EVIDENTIA_INVITE_MAX_FILES", 10)
 INVITE_DEFAULT_MAX_BYTES = env_int("EVIDENTIA_INVITE_MAX_FILE_BYTES", 2 * 1024**3)
 # Open311 POST without an api_key (the agency's choice; off by default).
 OPEN311_ANONYMOUS_POST = env_bool("EVIDENTIA_OPEN311_ANONYMOUS_POST", False)
+# Reports one keyed Open311 client (an aggregator relaying residents) may post per hour.
+OPEN311_KEY_REPORTS_PER_HOUR = env_int("EVIDENTIA_OPEN311_KEY_REPORTS_PER_HOUR", 1000)
 OPEN311_JURISDICTION = env("EVIDENTIA_OPEN311_JURISDICTION", "") or ""
 
 EMAIL_BACKEND = env("EVIDENTIA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

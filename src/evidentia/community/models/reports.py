@@ -91,10 +91,15 @@ class Report(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["public", "created_at"]),
             models.Index(fields=["service", "created_at"]),
             models.Index(fields=["restricted", "status", "created_at"]),
             models.Index(fields=["lat", "lon"]),
+            # What the public lists, newest first (public pages, feed, Open311).
+            models.Index(
+                fields=["-created_at"],
+                condition=models.Q(public=True, restricted=False),
+                name="report_public_newest",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -35,18 +35,21 @@ def _salt(day: str) -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), f"rate:{day}".encode(), hashlib.sha256).digest()
 
 
-def bucket(request: HttpRequest, scope: str, now: datetime | None = None) -> str:
+def bucket(
+    request: HttpRequest, scope: str, now: datetime | None = None, identity: str = ""
+) -> str:
+    """The client's counter: by `identity` when given (an Open311 key), else by address."""
     now = now or timezone.now()
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    message = f"{scope}|{address}".encode()
+    who = identity or request.META.get("REMOTE_ADDR", "") or "unknown"
+    message = f"{scope}|{who}".encode()
     return hmac.new(_salt(now.strftime("%Y-%m-%d")), message, hashlib.sha256).hexdigest()
 
 
-def hit(request: HttpRequest, scope: str, limit: int, what: str) -> None:
+def hit(request: HttpRequest, scope: str, limit: int, what: str, identity: str = "") -> None:
     """Count one request; refuse with 429 past `limit` in the current hour."""
     now = timezone.now()
     window = now.replace(minute=0, second=0, microsecond=0)
-    key = bucket(request, scope, now)
+    key = bucket(request, scope, now, identity)
     with transaction.atomic():
         updated = RateHit.objects.filter(bucket=key, window=window).update(count=F("count") + 1)
         if not updated:

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--web-workers", type=int, default=2)
+        # Two processes per core: one slow request (a 1,000-row Open311 page) then holds
+        # only half a core's workers (docs/benchmarks.md, Open311).
+        parser.add_argument("--web-workers", type=int, default=2 * (os.cpu_count() or 1))
         parser.add_argument("--no-worker", action="store_true", help="web only")
 
     def handle(self, *args: Any, **options: Any) -> None:
