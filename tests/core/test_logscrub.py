@@ -14,6 +14,14 @@ def test_tracking_codes_and_invite_tokens_are_replaced_in_paths():
     assert scrub("GET /evidence/123/") == "GET /evidence/123/"
 
 
+def test_a_code_typed_into_the_tracking_form_is_replaced_in_the_query():
+    assert scrub("GET /public/track/?code=7K3M-QQ2X-AB12 HTTP/1.1") == (
+        "GET /public/track/?code=[redacted] HTTP/1.1"
+    )
+    assert scrub("code=7K3M") == "code=[redacted]"
+    assert scrub("GET /evidence/?encode=x") == "GET /evidence/?encode=x"
+
+
 def test_the_log_filter_scrubs_formatted_messages():
     record = logging.LogRecord(
         "django.request", 30, "x", 1, "Not Found: %s", ("/public/track/Z9/",), None

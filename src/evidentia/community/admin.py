@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from evidentia.community.models import Alert, Invite, Open311Key, Report, Service
+from evidentia.community.services import catalog
 from evidentia.custody import events, ledger
 
 
@@ -46,6 +47,16 @@ class ServiceAdmin(NoDelete):
         ("Who sees it", {"fields": ("public", "standards")}),
         ("Open311", {"fields": ("open311_type", "expected_days", "attributes")}),
     )
+
+    def save_model(self, request: HttpRequest, obj: Service, form: Any, change: bool) -> None:
+        changed = catalog.save_service(obj, actor=request.user, request=request)  # type: ignore[arg-type]
+        if changed:
+            self.message_user(
+                request,
+                f"{obj.name}: {changed} filed report(s) taken off the public site or "
+                "restricted to match.",
+                messages.WARNING,
+            )
 
 
 def _revoke(key: Open311Key, request: HttpRequest) -> None:

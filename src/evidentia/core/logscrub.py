@@ -14,11 +14,13 @@ from typing import Any
 from gunicorn.glogging import Logger
 
 SECRET_PATH = re.compile(r"(/public/(?:track|invite)/)[^/?#\s\"']+")
+# The "enter your code" form sends it as a query parameter.
+SECRET_QUERY = re.compile(r"((?:^|[?&\s])code=)[^&#\s\"']+")
 PUBLIC_PREFIXES = ("/public/", "/open311/")
 
 
 def scrub(text: str) -> str:
-    return SECRET_PATH.sub(r"\1[redacted]", text)
+    return SECRET_QUERY.sub(r"\1[redacted]", SECRET_PATH.sub(r"\1[redacted]", text))
 
 
 class ScrubSecrets(logging.Filter):
@@ -41,7 +43,7 @@ class PrivacyLogger(Logger):
         if path.startswith(PUBLIC_PREFIXES):
             atoms["h"] = "-"
             atoms["{x-forwarded-for}i"] = "-"
-        for key in ("r", "U", "f"):
+        for key in ("r", "U", "q", "f"):
             if isinstance(atoms.get(key), str):
                 atoms[key] = scrub(atoms[key])
         return atoms

@@ -132,6 +132,7 @@ ALERT_PUBLISHED = "community.alert_published"
 ALERT_WITHDRAWN = "community.alert_withdrawn"
 OPEN311_KEY_CREATED = "community.open311_key_created"
 OPEN311_KEY_REVOKED = "community.open311_key_revoked"
+SERVICE_CHANGED = "community.service_changed"
 
 LABELS.update(
     {
@@ -151,5 +152,6 @@ LABELS.update(
         ALERT_WITHDRAWN: "Community alert withdrawn",
         OPEN311_KEY_CREATED: "Open311 key created",
         OPEN311_KEY_REVOKED: "Open311 key revoked",
+        SERVICE_CHANGED: "Community service list changed",
     }
 )

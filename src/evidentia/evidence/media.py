@@ -151,6 +151,15 @@ def _is_mpegts(head: bytes) -> bool:
     return len(head) >= 188 * 3 and all(head[i] == 0x47 for i in (0, 188, 376))
 
 
+def mime_allowed(mime: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a MIME type matches settings-style patterns ("video/*", "image/jpeg");
+    no patterns allow everything."""
+    mime = mime.lower()
+    return not patterns or any(
+        mime == p or (p.endswith("/*") and mime.startswith(p[:-1])) for p in patterns
+    )
+
+
 def sniff(head: bytes, filename: str | None = None) -> Sniffed:
     """Identify a file from its first bytes (pass at least :data:`SNIFF_BYTES`).
 

@@ -29,7 +29,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpl
 
 from evidentia.core.storage import NotFoundError
 from evidentia.core.vault import Vault, WriteResult
-from evidentia.evidence.media import SNIFF_BYTES, sniff
+from evidentia.evidence.media import SNIFF_BYTES, mime_allowed, sniff
 from evidentia.evidence.services.ingest import HEAD_BYTES, safe_title
 from evidentia.evidence.services.upload_owner import human
 
@@ -54,13 +54,6 @@ class VaultUpload(UploadedFile):
 class Refusal:
     name: str  # the file's name as sent, for display
     message: str
-
-
-def type_allowed(mime: str, allowed: tuple[str, ...]) -> bool:
-    mime = mime.lower()
-    return not allowed or any(
-        mime == p or (p.endswith("/*") and mime.startswith(p[:-1])) for p in allowed
-    )
 
 
 def _delete(vault: Vault, key: str) -> None:
@@ -220,7 +213,7 @@ class VaultUploadHandler(FileUploadHandler):
     def _type_problem(self, head: bytes) -> str:
         self._type_checked = True
         mime = sniff(head, self.file_name).mime
-        if type_allowed(mime, self.allowed_types):
+        if mime_allowed(mime, self.allowed_types):
             return ""
         return f"This kind of file ({mime}) is not accepted; send photos, videos or audio."
 

@@ -1,6 +1,9 @@
-"""Who on staff may see and work community reports (deny by default)."""
+"""Who on staff may see and work community reports (deny by default), and the small
+text helpers every community service shares."""
 
 from __future__ import annotations
+
+import hashlib
 
 from django.db.models import QuerySet
 
@@ -48,3 +51,16 @@ def get_report(user: User, report_id: object) -> Report:
 def check_queue(user: User) -> None:
     if not can_work_queue(user):
         raise PermissionDenied("Your role does not work the community queue.")
+
+
+def clean(value: str | None, limit: int | None = None) -> str:
+    """Text from outside as we keep it: NUL removed (PostgreSQL text cannot hold it),
+    surrounding space stripped, and cut to `limit` characters when given."""
+    text = (value or "").replace("\x00", "").strip()
+    return text[:limit] if limit is not None else text
+
+
+def digest(text: str) -> str:
+    """SHA-256 hex of a text: what the ledger keeps instead of personal words, and how
+    codes, tokens and keys are stored."""
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -7,6 +7,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.http import HttpRequest
 from django.urls import reverse
 
 from evidentia.community.models import Report
@@ -14,13 +15,17 @@ from evidentia.community.models import Report
 log = logging.getLogger(__name__)
 
 
-def absolute(path: str) -> str:
+def absolute(path: str, request: HttpRequest | None = None) -> str:
+    """A full URL for links that leave the page (e-mails, QR codes, feeds): the
+    configured public origin, else the origin of the request being served."""
     base = (settings.PORTAL_BASE_URL or "").rstrip("/")
-    return f"{base}{path}" if base else path
+    if base:
+        return f"{base}{path}"
+    return request.build_absolute_uri(path) if request is not None else path
 
 
-def track_url(code: str) -> str:
-    return absolute(reverse("public:track", args=[code]))
+def track_url(code: str, request: HttpRequest | None = None) -> str:
+    return absolute(reverse("public:track", args=[code]), request)
 
 
 def _send(report: Report, subject: str, body: str) -> None:
@@ -37,24 +42,25 @@ def _send(report: Report, subject: str, body: str) -> None:
         log.warning("could not email the resident about report %s", report.public_id)
 
 
-def filed(report: Report, code: str) -> None:
+def filed(report: Report, code: str, request: HttpRequest | None = None) -> None:
     _send(
         report,
         f"we received your report ({report.service.name})",
         f"Thank you. Your tracking code is {code}.\n\n"
-        f"Follow your report, read our replies and add information at:\n{track_url(code)}\n\n"
+        f"Follow your report, read our replies and add information at:\n"
+        f"{track_url(code, request)}\n\n"
         "Keep this code private: anyone with it can read the replies to your report.\n"
         f"This service is not monitored around the clock. In an emergency call "
         f"{settings.PORTAL_EMERGENCY_NUMBER}.",
     )
 
 
-def updated(report: Report, summary: str) -> None:
+def updated(report: Report, summary: str, request: HttpRequest | None = None) -> None:
     """A reply or status change the resident can see. The code is not in our records,
     so the mail points to the tracking page, where they enter it."""
     _send(
         report,
         f"an update on your report {report.public_id}",
         f"{summary}\n\nRead it with your tracking code at:\n"
-        f"{absolute(reverse('public:track_form'))}",
+        f"{absolute(reverse('public:track_form'), request)}",
     )

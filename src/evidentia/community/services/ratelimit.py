@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -35,12 +36,32 @@ def _salt(day: str) -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), f"rate:{day}".encode(), hashlib.sha256).digest()
 
 
+def client_network(request: HttpRequest) -> str:
+    """Who is asking, for counting: the connecting address, or the one the trusted
+    proxies in front of us saw (EVIDENTIA_TRUSTED_PROXIES), with an IPv6 address cut to
+    its /64, which one subscriber holds whole."""
+    address = request.META.get("REMOTE_ADDR", "")
+    hops = settings.TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops and forwarded:
+        chain = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if chain:
+            address = chain[-hops] if len(chain) >= hops else chain[0]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def bucket(
     request: HttpRequest, scope: str, now: datetime | None = None, identity: str = ""
 ) -> str:
     """The client's counter: by `identity` when given (an Open311 key), else by address."""
     now = now or timezone.now()
-    who = identity or request.META.get("REMOTE_ADDR", "") or "unknown"
+    who = identity or client_network(request)
     message = f"{scope}|{who}".encode()
     return hmac.new(_salt(now.strftime("%Y-%m-%d")), message, hashlib.sha256).hexdigest()
 

@@ -29,7 +29,7 @@ from evidentia.custody import events, ledger
 from evidentia.evidence import policy
 from evidentia.evidence.media import Sniffed, sniff
 from evidentia.evidence.models import Blob, Item, Kind, Processing
-from evidentia.evidence.vaultio import vault
+from evidentia.evidence.vaultio import blob_for, vault
 
 HEAD_BYTES = 64 * 1024
 
@@ -129,7 +129,7 @@ def finish(
     except BaseException:
         v.store.delete(written.storage_key)
         raise
-    if not result.created:
+    if result.item.blob_id != written.blob_id:
         v.store.delete(written.storage_key)  # identical content is already in the vault
     return result
 
@@ -171,7 +171,11 @@ def _record_once(
     with transaction.atomic():
         existing = Blob.objects.filter(sha256=written.sha256).first()
         item = existing.items.order_by("ingested_at").first() if existing else None
-        if item is not None:
+        # A resident's or witness's file (it has a source) always becomes an item of its
+        # own, on the same blob when the bytes are already there: linking it to existing
+        # evidence would show that evidence to whoever works their report, or let a
+        # submission hide it.
+        if item is not None and not sub.source:
             ledger.record(
                 events.DEDUPLICATED,
                 actor=actor,
@@ -182,16 +186,7 @@ def _record_once(
             if sub.case is not None:
                 cases.link_item(sub.case, item, actor=actor, request=request)
             return Ingested(item, created=False)
-        blob = Blob.objects.create(
-            id=written.blob_id,
-            sha256=written.sha256,
-            size=written.size,
-            storage_key=written.storage_key,
-            kek_id=written.kek_id,
-            wrapped_key=written.wrapped_key,
-            segment_size=written.segment_size,
-            mime=sniffed.mime,
-        )
+        blob, shared = blob_for(written, sniffed.mime)
         item = Item.objects.create(
             blob=blob,
             title=safe_title(sub.original_name),
@@ -210,6 +205,8 @@ def _record_once(
             processing=Processing.PENDING,
         )
         detail = _detail(sub, written) | {"mime": blob.mime, "recorded_at": sub.recorded_at}
+        if shared:
+            detail["same_bytes_as_blob"] = str(blob.pk)
         ledger.record(events.INGESTED, actor=actor, request=request, item=item, detail=detail)
         if sub.case is not None:
             cases.link_item(sub.case, item, actor=actor, request=request)

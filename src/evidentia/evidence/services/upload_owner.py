@@ -9,7 +9,7 @@ from evidentia.accounts.models import Role, User
 from evidentia.cases.models import Case, Category
 from evidentia.core.canonical import parse_rfc3339
 from evidentia.core.errors import EvidentiaError, Rejected
-from evidentia.evidence.media import sniff
+from evidentia.evidence.media import mime_allowed, sniff
 from evidentia.evidence.models import Upload
 from evidentia.evidence.models.uploads import limits
 from evidentia.evidence.services.ingest import Submission
@@ -86,10 +86,8 @@ def submission_for(meta: dict[str, str], who: Owner) -> Submission:
 
 
 def check_type(head: bytes, name: str, allowed: tuple[str, ...]) -> None:
-    if not allowed:
-        return
     mime = sniff(head, name).mime.lower()
-    if not any(mime == p or (p.endswith("/*") and mime.startswith(p[:-1])) for p in allowed):
+    if not mime_allowed(mime, allowed):
         raise UploadError(
             415, f"This file is {mime}; this server accepts only {', '.join(allowed)}."
         )

@@ -43,7 +43,7 @@ from evidentia.evidence.models.uploads import (
 )
 from evidentia.evidence.services import uploads_live
 from evidentia.evidence.services.ingest import HEAD_BYTES, check_allowed, finish
-from evidentia.evidence.services.upload_expiry import cleanup_expired, expire
+from evidentia.evidence.services.upload_expiry import LIVE, cleanup_expired, expire
 from evidentia.evidence.services.upload_grants import Grant, resolve
 from evidentia.evidence.services.upload_owner import (
     Owner,
@@ -76,7 +76,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 State = Upload.State
-LIVE = (State.RECEIVING, State.COMPLETING)
 
 
 # --------------------------------------------------------------------------- part files
