@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +53,27 @@ def _isolated_state(settings, tmp_path_factory, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
     create_keyring_if_missing()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _service_list(request):
+    """Data migrations seed the community service list, but a transactional test ends by
+    emptying every table: a test that uses the database finds the list put back."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or bool(
+        {"db", "transactional_db", "live_server", "django_db_setup"} & set(request.fixturenames)
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.apps import apps
+
+    from evidentia.community.models import Service
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        if not Service.objects.exists():
+            migration = "evidentia.community.migrations.0002_seed_services"
+            importlib.import_module(migration).seed(apps, None)
 
 
 @pytest.fixture(scope="session")

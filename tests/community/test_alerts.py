@@ -77,6 +77,13 @@ def test_withdrawing_twice_is_refused(sam):
         alerts.withdraw(alert, actor=sam)
 
 
+def test_a_published_alert_is_never_shown_as_scheduled(sam):
+    alert = publish(sam)
+    # Publishing stamps "now"; a web server whose clock runs behind must still say live.
+    Alert.objects.filter(pk=alert.pk).update(published_at=timezone.now() + timedelta(seconds=5))
+    assert alerts.state(Alert.objects.get(pk=alert.pk)) == "live"
+
+
 def test_the_page_lists_alerts_and_offers_the_form_to_a_supervisor(sam, as_user):
     publish(sam)
     page = as_user(sam).get("/community/alerts/").content.decode()

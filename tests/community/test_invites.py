@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from evidentia.cases import services as cases
 from evidentia.community.models import Invite, InviteFile
-from evidentia.community.services import codes, grants, invites
-from evidentia.community.services._common import PUBLIC_ACTOR
+from evidentia.community.services import grants, invites
+from evidentia.community.services._common import PUBLIC_ACTOR, digest
 from evidentia.community.services.reports import Invalid
 from evidentia.core.errors import Conflict, PermissionDenied
 from evidentia.custody import events
@@ -37,7 +37,7 @@ def case(ivan):
 def test_an_invite_stores_only_the_hash_of_its_token(case, ivan):
     invite, token = invites.create(case, "Bus driver", actor=ivan)
     stored = Invite.objects.get(pk=invite.pk)
-    assert stored.token_hash == codes.secret_hash(token)
+    assert stored.token_hash == digest(token)
     assert token not in str(Invite.objects.filter(pk=invite.pk).values().get())
 
 

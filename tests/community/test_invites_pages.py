@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core import mail
 
 from evidentia.cases import services as cases
 from evidentia.community.models import Invite
-from evidentia.community.services import codes
+from evidentia.community.services._common import digest
 
 pytestmark = pytest.mark.django_db
 FORM = {"label": "Bus driver", "email": "", "message": "", "days": 7, "max_files": 5, "max_mb": 50}
@@ -39,9 +40,29 @@ def test_the_link_and_its_qr_code_are_shown_after_creation(case, ivan, as_user):
     assert page.status_code == 201
     html = page.content.decode()
     token = shown_token(html)
-    assert Invite.objects.get().token_hash == codes.secret_hash(token)
+    assert Invite.objects.get().token_hash == digest(token)
     assert "<svg" in html and "shown only now" in html
     assert "no-store" in page["Cache-Control"]
+
+
+def test_the_link_shown_is_a_full_address_when_no_public_origin_is_set(
+    case, ivan, as_user, settings
+):
+    settings.PORTAL_BASE_URL = ""
+    html = create(as_user(ivan), case).content.decode()
+    shown = re.search(r"data-invite-link>([^<]+)<", html)
+    assert shown and shown.group(1).startswith("http://testserver/public/invite/")
+
+
+def test_the_link_emailed_is_a_full_address_when_no_public_origin_is_set(
+    case, ivan, as_user, settings, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_BASE_URL = ""
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = create(as_user(ivan), case, email="driver@example.org")
+    token = shown_token(page.content.decode())
+    assert f"http://testserver/public/invite/{token}/" in mail.outbox[0].body
 
 
 def test_the_link_is_never_shown_again(case, ivan, as_user):

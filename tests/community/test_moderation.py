@@ -3,6 +3,8 @@ and each edit keeps what was there before."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from evidentia.community.models import ModerationEdit, Report
@@ -76,6 +78,14 @@ def test_hiding_a_report_takes_it_off_the_public_list(filed, sam):
     assert not public.public_reports().filter(pk=filed.report.pk).exists()
     edit = ModerationEdit.objects.get(report=filed.report)
     assert (edit.field, edit.before, edit.after) == ("public", "shown", "hidden")
+
+
+def test_hiding_a_report_marks_it_as_updated_for_open311(filed, sam):
+    before = filed.report.updated_at - timedelta(hours=1)
+    Report.objects.filter(pk=filed.report.pk).update(updated_at=before)
+    moderation.set_listed(filed.report, False, "Names a neighbour", actor=sam)
+    filed.report.refresh_from_db()
+    assert filed.report.updated_at > before
 
 
 def test_showing_a_hidden_report_again_is_logged(filed, sam):

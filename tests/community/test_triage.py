@@ -130,6 +130,20 @@ def test_a_status_change_is_emailed_to_the_resident(sam, django_capture_on_commi
     assert "now resolved" in mail.outbox[0].body and "The wall is clean." in mail.outbox[0].body
 
 
+def test_the_mail_links_to_a_full_address_when_no_public_origin_is_set(
+    sam, as_user, settings, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_BASE_URL = ""
+    report = file(contact_email="ada@example.org").report
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = as_user(sam).post(
+            f"/community/reports/{report.pk}/status",
+            {"status-status": Status.RESOLVED, "status-note": ""},
+        )
+    assert answer.status_code == 302 and "http://testserver/public/" in mail.outbox[0].body
+
+
 def test_an_internal_note_emails_nobody(ivan, django_capture_on_commit_callbacks):
     report = file(contact_email="ada@example.org").report
     mail.outbox.clear()

@@ -76,6 +76,31 @@ def test_merging_closes_the_duplicate_and_points_the_resident_to_the_original(sa
     assert told.kind == ReportUpdate.Kind.MERGED and original.public_id in told.text
 
 
+def test_merging_into_a_hidden_original_does_not_name_it_to_the_resident(sam):
+    original, duplicate = filed_at(hours_ago=2), filed_at(where=north_of(10))
+    Report.objects.filter(pk=original.pk).update(public=False)
+    triage.merge(duplicate, original, actor=sam)
+    told = public.resident_updates(duplicate).get()
+    assert original.public_id not in told.text
+    assert "It was merged with an earlier report about the same thing." in told.text
+
+
+def test_a_merge_locks_both_reports_in_primary_key_order(sam, monkeypatch):
+    one, two = filed_at(hours_ago=2), filed_at(where=north_of(10))
+    low, high = sorted([one, two], key=lambda r: r.pk)
+    locked = []
+    workable = triage.workable
+
+    def spy(actor, report, *, lock=False):
+        if lock:
+            locked.append(report.pk)
+        return workable(actor, report, lock=lock)
+
+    monkeypatch.setattr(triage, "workable", spy)
+    triage.merge(high, low, actor=sam)  # the higher key is the duplicate: named first
+    assert locked == [low.pk, high.pk]
+
+
 def test_merging_leaves_a_staff_note_on_the_original(sam):
     original, duplicate = filed_at(hours_ago=2), filed_at(where=north_of(10))
     triage.merge(duplicate, original, actor=sam)

@@ -5,8 +5,6 @@ evidence in the vault with its custody trail."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from evidentia.community.models import Report, ReportMedia, Status
@@ -22,14 +20,6 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def services(db):
-    """The seeded service list (a transactional test's flush removes migration data)."""
-    from django.apps import apps
-
-    importlib.import_module("evidentia.community.migrations.0002_seed_services").seed(apps, None)
-
-
-@pytest.fixture
 def photo_file(tmp_path):
     path = tmp_path / "shelter.jpg"
     path.write_bytes(exif_photo(serial="PHONE-SERIAL-55"))
@@ -37,7 +27,7 @@ def photo_file(tmp_path):
 
 
 def test_a_resident_reports_staff_reply_and_the_resident_reads_it(
-    live_server, browser, sam, services, photo_file
+    live_server, browser, sam, photo_file
 ):
     base = live_server.url
     resident = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)

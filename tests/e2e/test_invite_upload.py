@@ -3,7 +3,6 @@ through an invite link, and a resident files a report with a photo and a map pin
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import timedelta
 
@@ -38,15 +37,6 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-@pytest.fixture
-def services(db):
-    """The seeded service list (a transactional test's flush removes migration data)."""
-    from django.apps import apps
-
-    seed = importlib.import_module("evidentia.community.migrations.0002_seed_services").seed
-    seed(apps, None)
 
 
 @pytest.fixture
@@ -91,7 +81,7 @@ def test_a_witness_uploads_a_photo_through_an_invite(live_server, phone, ivan, j
     phone.locator("[data-arrived] li", has_text="doorbell.jpg").wait_for()
 
 
-def test_a_resident_files_a_report_with_a_photo_and_a_pin(live_server, phone, jpeg, services):
+def test_a_resident_files_a_report_with_a_photo_and_a_pin(live_server, phone, jpeg):
     base = live_server.url
     phone.goto(base + "/public/")
     shot(phone, "portal-report-form")
@@ -133,7 +123,7 @@ def test_a_resident_files_a_report_with_a_photo_and_a_pin(live_server, phone, jp
     shot(phone, "portal-public-list")
 
 
-def test_the_report_form_works_with_scripts_turned_off(live_server, browser, jpeg, services):
+def test_the_report_form_works_with_scripts_turned_off(live_server, browser, jpeg):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/public/")

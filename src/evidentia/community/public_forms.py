@@ -14,13 +14,14 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from evidentia.community.models import Service, Status
+from evidentia.community.services._common import clean
 from evidentia.community.services.reports import NewReport
 
 TEXT_FIELDS = ("description", "address", "contact_name", "contact_email", "contact_phone")
 
 
 def _point(data: QueryDict, errors: dict[str, str]) -> tuple[float | None, float | None]:
-    raw = [(data.get(k) or "").strip() for k in ("lat", "lon")]
+    raw = [clean(data.get(k)) for k in ("lat", "lon")]
     if not any(raw):
         return None, None
     try:
@@ -41,7 +42,7 @@ def occurred_at(value: str, offset: str, errors: dict[str, str]) -> datetime | N
     from UTC for that moment (`occurred_offset`, minutes, as JavaScript's
     getTimezoneOffset gives it); without it the time is read in the agency's time zone
     (settings.TIME_ZONE), as the form says when scripts are off."""
-    value = (value or "").strip()
+    value = clean(value)
     if not value:
         return None
     try:
@@ -49,15 +50,25 @@ def occurred_at(value: str, offset: str, errors: dict[str, str]) -> datetime | N
     except ValueError:
         errors["occurred_at"] = "Give the date and time as shown, for example 2026-03-02 14:30."
         return None
-    if naive.tzinfo is not None:
-        return naive.astimezone(UTC)
+    try:
+        return _as_utc(naive, offset)
+    except OverflowError:  # a moment in year 1 or 9999 that UTC would push off the calendar
+        errors["occurred_at"] = (
+            "That date is out of range: give when it happened, for example 2026-03-02 14:30."
+        )
+        return None
+
+
+def _as_utc(moment: datetime, offset: str) -> datetime:
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC)
     try:
         minutes = int(offset)
     except (TypeError, ValueError):
         minutes = None
     if minutes is not None and -16 * 60 <= minutes <= 16 * 60:
-        return naive.replace(tzinfo=UTC) + timedelta(minutes=minutes)
-    return timezone.make_aware(naive, ZoneInfo(settings.TIME_ZONE)).astimezone(UTC)
+        return moment.replace(tzinfo=UTC) + timedelta(minutes=minutes)
+    return timezone.make_aware(moment, ZoneInfo(settings.TIME_ZONE)).astimezone(UTC)
 
 
 def _attributes(data: QueryDict) -> dict[str, Any]:
@@ -78,7 +89,7 @@ def parse_report(data: QueryDict) -> tuple[NewReport, dict[str, str]]:
     text = {name: (data.get(name) or "") for name in TEXT_FIELDS}
     return (
         NewReport(
-            service_code=(data.get("service_code") or "").strip(),
+            service_code=clean(data.get("service_code")),
             lat=lat,
             lon=lon,
             occurred_at=when,

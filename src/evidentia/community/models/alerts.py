@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+class AlertQuerySet(models.QuerySet):
+    def live(self, now: datetime | None = None) -> AlertQuerySet:
+        """In force now: published, not yet expired, not withdrawn (as `Alert.live`)."""
+        now = now or timezone.now()
+        return self.filter(withdrawn_at__isnull=True, published_at__lte=now, expires_at__gt=now)
 
 
 class Alert(models.Model):
@@ -22,6 +30,8 @@ class Alert(models.Model):
     expires_at = models.DateTimeField(db_index=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AlertQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_at"]
 
@@ -30,5 +40,6 @@ class Alert(models.Model):
 
     @property
     def live(self) -> bool:
+        """This alert is in force: the test `Alert.objects.live()` makes in the database."""
         now = timezone.now()
         return self.withdrawn_at is None and self.published_at <= now < self.expires_at

@@ -20,6 +20,8 @@ _W3 = re.compile(
     re.IGNORECASE,
 )
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,64})\](\[\])?$")
+_SERVICE_CODE = re.compile(r"[-a-zA-Z0-9_]{1,40}")  # Service.code is a slug
+_TOKEN = re.compile(r"[0-9a-fA-F]{1,64}")
 W3_EXAMPLE = "2010-01-01T00:00:00Z"
 
 
@@ -53,7 +55,7 @@ def w3_datetime(name: str, value: str) -> datetime:
             digits = zone[1:].replace(":", "")
             offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
             tz = timezone(-offset if zone[0] == "-" else offset)
-        return datetime(
+        moment = datetime(
             int(year),
             int(month),
             int(day),
@@ -65,6 +67,22 @@ def w3_datetime(name: str, value: str) -> datetime:
         )
     except ValueError:
         raise BadParameter(name, f"{hint}; '{_shown(value)}' is not a real date.") from None
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:00:00-05:00 is after the last UTC moment
+        raise BadParameter(
+            name, f"{name} '{_shown(value)}' is outside the calendar once read as UTC."
+        ) from None
+
+
+def is_service_code(value: str) -> bool:
+    """Whether `value` could name a service; anything else (a NUL byte, which
+    PostgreSQL text cannot hold, among them) is not looked up at all."""
+    return _SERVICE_CODE.fullmatch(value) is not None
+
+
+def is_token(value: str) -> bool:
+    return _TOKEN.fullmatch(value) is not None
 
 
 def comma_list(params: QueryDict, name: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
@@ -18,13 +18,19 @@ from django.http import QueryDict
 
 from evidentia.community.models import Report, Service
 from evidentia.community.models.reports import OPEN_STATUSES
-from evidentia.community.open311.params import BadParameter, comma_list, w3_datetime
+from evidentia.community.open311.params import (
+    BadParameter,
+    comma_list,
+    is_service_code,
+    w3_datetime,
+)
 from evidentia.community.open311.render import w3
 from evidentia.community.services import public
 from evidentia.community.services.reports import MAX_DESCRIPTION
 
 MAX_REQUESTS = 1000
 MAX_SPAN = timedelta(days=90)
+FIRST, LAST = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
 OPEN, CLOSED = "open", "closed"
 # What `public.project` reads of a report, and nothing more: contact details and typed
 # addresses are not even loaded (the unmoderated description is masked there).
@@ -95,9 +101,9 @@ def filters(params: QueryDict, now: datetime) -> Filters:
         if end - start > MAX_SPAN:
             raise BadParameter("end_date", "start_date to end_date may not span more than 90 days.")
     elif start:
-        end = start + MAX_SPAN
+        end = start + MAX_SPAN if start < LAST - MAX_SPAN else LAST
     elif end:
-        start = end - MAX_SPAN
+        start = end - MAX_SPAN if end > FIRST + MAX_SPAN else FIRST
     else:
         start = now - MAX_SPAN  # the most recent 90 days
     return Filters([], codes, start, end, statuses)
@@ -113,13 +119,20 @@ def _project(reports: QuerySet[Report]) -> list[public.PublicReport]:
 
 
 def find(chosen: Filters) -> list[public.PublicReport]:
-    """At most 1,000 public reports, newest first."""
+    """At most 1,000 public reports, newest first. Ids and codes that cannot name a
+    report or a service (a NUL byte among them) select nothing, without a query."""
     if chosen.ids:  # by the unique index on public_id (the IN form would pull the planner off it)
-        reports = public.public_reports().filter(public_id__in=chosen.ids)
+        ids = [i for i in chosen.ids if public.valid_public_id(i)]
+        if not ids:
+            return []
+        reports = public.public_reports().filter(public_id__in=ids)
     else:
         reports = public.public_reports()
         if chosen.codes:
-            reports = reports.filter(service__code__in=chosen.codes)
+            codes = [c for c in chosen.codes if is_service_code(c)]
+            if not codes:
+                return []
+            reports = reports.filter(service__code__in=codes)
         if chosen.start is not None:
             reports = reports.filter(created_at__gte=chosen.start)
         if chosen.end is not None:

@@ -22,9 +22,15 @@ from django.views.decorators.csrf import csrf_exempt
 
 from evidentia.community.models import Open311Key, Open311Type, Report, Service, Via
 from evidentia.community.open311 import query
-from evidentia.community.open311.params import BadParameter, attributes, coordinate
+from evidentia.community.open311.params import (
+    BadParameter,
+    attributes,
+    coordinate,
+    is_service_code,
+    is_token,
+)
 from evidentia.community.open311.render import FORMATS, JSON, XML, document, error, errors
-from evidentia.community.services import notify, open311_keys, ratelimit, reports
+from evidentia.community.services import notify, open311_keys, public, ratelimit, reports
 from evidentia.core.errors import EvidentiaError
 
 log = logging.getLogger(__name__)
@@ -141,7 +147,7 @@ def _attribute(attr: dict) -> dict[str, object]:
 
 @endpoint("GET")
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
-    here = _absolute(request)(notify.absolute(reverse("open311:discovery", args=[fmt])))
+    here = notify.absolute(reverse("open311:discovery", args=[fmt]), request)
     contact = f"{settings.AGENCY_NAME}."
     if settings.PORTAL_NON_EMERGENCY_NUMBER:
         contact += f" Non-emergency: {settings.PORTAL_NON_EMERGENCY_NUMBER}."
@@ -171,7 +177,9 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @endpoint("GET")
 def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
-    service = Service.objects.filter(code=code, active=True).first()
+    service = (
+        Service.objects.filter(code=code, active=True).first() if is_service_code(code) else None
+    )
     if service is None:
         return error(fmt, 404, f"service_code '{code[:40]}' was not found.")
     attrs = sorted(service.attributes, key=lambda a: a.get("order") or 0)
@@ -192,7 +200,7 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @endpoint("GET")
 def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpResponse:
-    found = query.one(request_id[:40])
+    found = query.one(request_id) if public.valid_public_id(request_id) else None
     if found is None:
         return error(fmt, 404, f"Service request not found with id {request_id[:40]}")
     return document(fmt, "service_requests", [query.row(found, _absolute(request))])
@@ -200,7 +208,11 @@ def request_detail(request: HttpRequest, fmt: str, request_id: str) -> HttpRespo
 
 @endpoint("GET")
 def token_lookup(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
-    found = Report.objects.filter(token=token.lower()[:64]).values_list("public_id", "token")
+    found = []
+    if is_token(token):
+        found = list(
+            Report.objects.filter(token=token.lower()).values_list("public_id", "token")[:1]
+        )
     if not found:
         return error(fmt, 404, f"Service request not found with token {token[:64]}")
     public_id, known = found[0]
@@ -255,7 +267,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         open311_client=key,
     )
     try:
-        filed = reports.file_report(new)
+        filed = reports.file_report(new, request=request)
     except reports.Invalid as exc:
         unknown = bool(new.service_code) and "service_code" in exc.errors
         problems = [
@@ -279,7 +291,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 def _notice(request: HttpRequest, filed: reports.Filed) -> str:
     """What the resident must keep: the tracking code and the private page. For a
     category that is not public it is the only way to follow the report."""
-    link = _absolute(request)(notify.track_url(filed.code))
+    link = notify.track_url(filed.code, request)
     days = filed.report.service.expected_days
     text = (
         f"Thank you. Your tracking code is {filed.code}. Keep it private: with it you can "

@@ -60,6 +60,7 @@ def _render(request: HttpRequest, invite: Invite) -> HttpResponse:
         "room": room,
         "max_size": human(invite.max_bytes),
         "upload_grant": grants.upload_token(grants.invite_key(invite)) if room else "",
+        "upload_scope": grants.upload_scope(grants.invite_key(invite)),
         "arrived": _arrived(request, invite),
         "storage_key": _cookie(invite),
     }
@@ -67,20 +68,29 @@ def _render(request: HttpRequest, invite: Invite) -> HttpResponse:
 
 
 def _store(invite: Invite, handler: VaultUploadHandler) -> tuple[list[str], list[str]]:
-    """Each streamed file becomes evidence of the invite's case: item ids, problems."""
+    """Each streamed file becomes evidence of the invite's case: item ids, problems.
+    The invite is read again, locked, for each file: one revoked (or whose case was
+    archived) while the body streamed stores nothing. Only a stored file is claimed;
+    the others are deleted with the rest when the request ends."""
     kept: list[str] = []
     problems = [r.message for r in handler.refused]
     for upload in handler.stored:
-        handler.claim(upload)
         name = upload.name or "upload"
         try:
             with transaction.atomic():
-                sub = grants.invite_submission(invite, name)
+                locked = Invite.objects.select_for_update(of=("self",))
+                current = locked.select_related("case").get(pk=invite.pk)
+                if reason := grants.invite_closed_reason(current):
+                    problems.append(reason)
+                    break
+                sub = grants.invite_submission(current, name)
                 ingested = finish(upload.written, upload.head, sub, actor=PUBLIC_ACTOR)
-                grants.invite_stored(invite, ingested)
-            kept.append(str(ingested.item.pk))
+                grants.invite_stored(current, ingested)
         except EvidentiaError as exc:
             problems.append(f"{safe_title(name)}: {exc.message}")
+            continue
+        handler.claim(upload)
+        kept.append(str(ingested.item.pk))
     return kept, problems
 
 
@@ -97,8 +107,8 @@ def invite_page(request: HttpRequest, token: str) -> HttpResponse:
     invite = grants.find_invite(token)
     if invite is None:
         return not_found(request, "invitation")
-    if invite.state != "active":
-        return gone(request, "This invitation is closed", grants.invite_closed_reason(invite))
+    if reason := grants.invite_closed_reason(invite):
+        return gone(request, "This invitation is closed", reason)
     if request.method != "POST":
         return _render(request, invite)
     with streaming.incoming(request, max_bytes=invite.max_bytes, max_files=_room(invite)) as h:

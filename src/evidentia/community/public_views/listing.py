@@ -4,7 +4,7 @@ replies only, media only as a published redacted copy."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -53,8 +53,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
             rows = rows.filter(status=status)
         if start := filters.value("date_from"):
             rows = rows.filter(created_at__gte=datetime.combine(start, time.min, UTC))
-        if end := filters.value("date_to"):
-            rows = rows.filter(created_at__lt=datetime.combine(end, time.min, UTC) + timedelta(1))
+        # The calendar's last day has no next one; every report is before its end.
+        if (end := filters.value("date_to")) and end < date.max:
+            rows = rows.filter(created_at__lt=datetime.combine(end + timedelta(1), time.min, UTC))
     pages = Paginator(rows, PER_PAGE)
     current = pages.get_page(request.GET.get("page"))
     items = public.project_many(current.object_list)
@@ -74,6 +75,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    if not public.valid_public_id(public_id):
+        return not_found(request, "public report")
     report = public.public_reports().select_related("service").filter(public_id=public_id).first()
     if report is None:
         return not_found(request, "public report")

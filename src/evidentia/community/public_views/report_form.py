@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -34,10 +33,7 @@ ANCHORS = {
 
 
 def live_alerts() -> list[Alert]:
-    now = timezone.now()
-    return list(
-        Alert.objects.filter(withdrawn_at__isnull=True, published_at__lte=now, expires_at__gt=now)
-    )
+    return list(Alert.objects.live())
 
 
 def _questions(
@@ -126,7 +122,7 @@ def home(request: HttpRequest) -> HttpResponse:
         try:
             if errors:
                 raise reports.Invalid(reports.validate(new)[2] | errors)
-            filed = reports.file_report(new)
+            filed = reports.file_report(new, request=request)
         except reports.Invalid as exc:
             if as_json:
                 return JsonResponse({"errors": exc.errors}, status=400)
@@ -146,6 +142,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "code": filed.code,
                 "track_url": track,
                 "upload_grant": grants.upload_token(grants.report_key(filed.report)),
+                "upload_scope": grants.upload_scope(grants.report_key(filed.report)),
                 "upload_endpoint": reverse("public_tus:collection"),
             },
             status=201,

@@ -81,18 +81,20 @@ def read_form(request: HttpRequest) -> HttpResponse | None:
 
 def store_report_files(report: Report, handler: VaultUploadHandler | None) -> tuple[int, list[str]]:
     """Make each streamed file evidence of the report: how many were stored, and the
-    problems, one per file refused."""
+    problems, one per file refused. Only a stored file is claimed: a refused one is
+    deleted with the rest when the request ends."""
     if handler is None:
         return 0, []
     problems = [r.message for r in handler.refused]
     kept = 0
     for upload in handler.stored:
-        handler.claim(upload)
         try:
             reports.store_file(report, upload.written, upload.head, upload.name or "upload")
-            kept += 1
         except EvidentiaError as exc:
             problems.append(f"{safe_title(upload.name or 'upload')}: {exc.message}")
+            continue
+        handler.claim(upload)
+        kept += 1
     return kept, problems
 
 

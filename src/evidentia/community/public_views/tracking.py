@@ -83,6 +83,7 @@ def _render(
         "conversation": _conversation(report),
         "room": room,
         "upload_grant": grants.upload_token(grants.report_key(report)) if room else "",
+        "upload_scope": grants.upload_scope(grants.report_key(report)),
         "errors": errors or {},
         "text": text,
         "max_description": MAX_DESCRIPTION,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from evidentia.accounts.models import Role, User
 from evidentia.community.models import Alert
 from evidentia.community.services import geo
+from evidentia.community.services._common import clean
 from evidentia.community.services.reports import MAX_DESCRIPTION, Invalid
 from evidentia.core.errors import Conflict, PermissionDenied
 from evidentia.custody import events, ledger
@@ -31,7 +32,7 @@ def check_can_publish(user: User) -> None:
 
 
 def _text(value: str | None, field: str, limit: int, errors: dict[str, str], what: str) -> str:
-    value = (value or "").replace("\x00", "").strip()
+    value = clean(value)
     if not value:
         errors[field] = f"Write {what}."
     elif len(value) > limit:
@@ -136,12 +137,10 @@ def withdraw(alert: Alert, *, actor: User, request: HttpRequest | None = None) -
 
 
 def state(alert: Alert) -> str:
-    """live, withdrawn, expired or scheduled: for the staff list."""
-    now = timezone.now()
+    """live, withdrawn or expired: for the staff list. Publishing stamps the moment it
+    happens, so an alert is live from then on."""
     if alert.withdrawn_at:
         return "withdrawn"
-    if alert.expires_at <= now:
+    if alert.expires_at <= timezone.now():
         return "expired"
-    if alert.published_at > now:
-        return "scheduled"
     return "live"

@@ -7,8 +7,9 @@ unique index: a wrong guess costs the same whatever it shares with a real code.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
+
+from evidentia.community.services._common import digest
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
@@ -32,7 +33,7 @@ def normalise(code: str) -> str:
 
 
 def code_hash(code: str) -> str:
-    return hashlib.sha256(normalise(code).encode()).hexdigest()
+    return digest(normalise(code))
 
 
 def new_public_id() -> str:
@@ -43,5 +44,5 @@ def new_token() -> str:
     return secrets.token_hex(16)
 
 
-def secret_hash(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
+# Kept for services/grants.py, tests/community/test_public_uploads.py and tests/e2e.
+secret_hash = digest

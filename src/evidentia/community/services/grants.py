@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from evidentia.cases.models import CaseStatus
 from evidentia.community.models import Invite, InviteFile, Report, ReportMedia
 from evidentia.community.services import codes, reports
 from evidentia.community.services._common import PUBLIC_ACTOR
@@ -39,9 +41,7 @@ def _report(ident: str) -> Grant | None:
         allowed_types=tuple(settings.PORTAL_ALLOWED_TYPES),
         make_submission=lambda meta: reports.submission(report, _name(meta)),
         on_stored=lambda ingested: _attach(report, ingested),
-        closed_reason=""
-        if report.is_open
-        else "This report is closed, so it takes no more files. File a new report instead.",
+        closed_reason=reports.closed_reason(report),
     )
 
 
@@ -64,6 +64,10 @@ def invite_stored(invite: Invite, ingested: Ingested) -> None:
 
 
 def invite_closed_reason(invite: Invite) -> str:
+    """Why this invite takes no more files, or "" while it does. An archived case takes
+    no evidence; the witness is told so without its number or name."""
+    if invite.case.status == CaseStatus.ARCHIVED:
+        return "This invitation is no longer accepting files. Contact the investigator."
     if invite.revoked_at:
         return "This invitation was withdrawn by the agency. Contact the investigator."
     if invite.expires_at <= timezone.now():
@@ -107,6 +111,14 @@ def find_invite(token: str) -> Invite | None:
 def upload_token(key: str) -> str:
     """The Upload-Grant header value for a page that uploads under `key`."""
     return upload_grants.sign(key)
+
+
+def upload_scope(key: str) -> str:
+    """A name for `key` that stays the same on every page load, unlike its signed
+    grant: the page's script keys resumable uploads on it (in localStorage), so a file
+    cut off by a reload carries on. It is no secret and reveals neither the key nor
+    the tracking code or invite token."""
+    return salted_hmac("evidentia.upload-scope", key, algorithm="sha256").hexdigest()[:16]
 
 
 def from_header(value: str) -> Grant | None:

@@ -29,9 +29,9 @@ from evidentia.accounts.models import User
 from evidentia.cases import services as cases
 from evidentia.cases.models import Case
 from evidentia.community.models import Invite
-from evidentia.community.services import codes, notify
+from evidentia.community.services import notify
+from evidentia.community.services._common import clean, digest
 from evidentia.community.services.reports import Invalid
-from evidentia.community.services.triage import digest
 from evidentia.core.errors import Conflict
 from evidentia.custody import events, ledger
 
@@ -59,8 +59,9 @@ def invite_path(token: str) -> str:
         return f"/public/invite/{token}/"
 
 
-def invite_url(token: str) -> str:
-    return notify.absolute(invite_path(token))
+def invite_url(token: str, request: HttpRequest | None = None) -> str:
+    """The full link (a phone scanning the QR code needs the origin too)."""
+    return notify.absolute(invite_path(token), request)
 
 
 def qr_svg(text: str) -> str:
@@ -82,18 +83,18 @@ def check_can_invite(actor: User, case: Case) -> None:
 
 def _validate(new: NewInvite) -> tuple[NewInvite, dict[str, str]]:
     errors: dict[str, str] = {}
-    label = (new.label or "").strip()
+    label = clean(new.label)
     if not label:
         errors["label"] = "Say who the invite is for, so you recognise it later."
     elif len(label) > 120:
         errors["label"] = "Keep the label under 120 characters."
-    email = (new.email or "").strip()
+    email = clean(new.email)
     if email:
         try:
             validate_email(email)
         except ValidationError:
             errors["email"] = "That email address does not look right."
-    message = (new.message or "").replace("\x00", "").strip()
+    message = clean(new.message)
     if len(message) > MAX_MESSAGE:
         errors["message"] = f"Keep the message under {MAX_MESSAGE} characters."
     days = settings.INVITE_DEFAULT_DAYS if new.days is None else new.days
@@ -134,7 +135,7 @@ def create(
     with transaction.atomic():
         invite = Invite.objects.create(
             case=case,
-            token_hash=codes.secret_hash(token),
+            token_hash=digest(token),
             label=new.label,
             email=new.email,
             message=new.message,
@@ -160,11 +161,11 @@ def create(
             },
         )
         if invite.email:
-            transaction.on_commit(lambda: _email(invite, token))
+            transaction.on_commit(lambda: _email(invite, token, request))
     return invite, token
 
 
-def _email(invite: Invite, token: str) -> None:
+def _email(invite: Invite, token: str, request: HttpRequest | None = None) -> None:
     lines = [
         f"{settings.AGENCY_NAME} asks you to send photos or videos for an investigation.",
         "",
@@ -173,7 +174,7 @@ def _email(invite: Invite, token: str) -> None:
         lines += [invite.message, ""]
     lines += [
         "Send your files here, no account needed:",
-        invite_url(token),
+        invite_url(token, request),
         "",
         f"The link works until {invite.expires_at:%d %B %Y} and takes up to "
         f"{invite.max_files} files. Keep it private: anyone with it can add files.",

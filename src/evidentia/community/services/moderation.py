@@ -12,8 +12,9 @@ from django.utils import timezone
 from evidentia.accounts.models import User
 from evidentia.community.models import ModerationEdit, Report
 from evidentia.community.services import public
+from evidentia.community.services._common import clean, digest
 from evidentia.community.services.reports import Invalid
-from evidentia.community.services.triage import clean_text, digest, record, workable
+from evidentia.community.services.triage import clean_text, record, workable
 from evidentia.core.errors import Conflict
 from evidentia.custody import events
 
@@ -23,7 +24,7 @@ LISTED_FIELD = "public"
 
 
 def _reason(reason: str | None) -> str:
-    reason = (reason or "").replace("\x00", "").strip()
+    reason = clean(reason)
     if not reason:
         raise Invalid({"reason": "Say why, for the moderation log."})
     if len(reason) > REASON_MAX:
@@ -108,7 +109,8 @@ def set_listed(
             editor=actor,
         )
         report.public = listed
-        report.save(update_fields=["public"])
+        report.updated_at = timezone.now()  # the public listing changed: Open311 shows it
+        report.save(update_fields=["public", "updated_at"])
         record(
             events.REPORT_MODERATED,
             report,

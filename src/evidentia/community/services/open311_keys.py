@@ -6,7 +6,6 @@ as a prefix so people can tell keys apart and revoke one without the whole key.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
@@ -17,16 +16,13 @@ from django.utils import timezone
 from evidentia.accounts.models import User
 from evidentia.accounts.services._common import is_admin
 from evidentia.community.models import Open311Key
+from evidentia.community.services._common import clean, digest
 from evidentia.core.errors import Conflict, NotFound, PermissionDenied, Rejected
 from evidentia.custody import events, ledger
 
 KEY_PREFIX = "o311_"
 PREFIX_CHARS = 12
 MAX_KEY_CHARS = 200
-
-
-def key_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _detail(key: Open311Key) -> dict[str, Any]:
@@ -49,7 +45,7 @@ def _require_admin(actor: Any, what: str, kind: str) -> None:
 def create_key(actor: User, name: str) -> tuple[Open311Key, str]:
     """A new key for an Open311 client. Returns it and the secret, never shown again."""
     _require_admin(actor, "create Open311 keys", events.OPEN311_KEY_CREATED)
-    name = (name or "").strip()
+    name = clean(name)
     if not name:
         raise Rejected("Name the key after the client that will use it.")
     if len(name) > 120:
@@ -60,7 +56,7 @@ def create_key(actor: User, name: str) -> tuple[Open311Key, str]:
             secret = KEY_PREFIX + secrets.token_urlsafe(32)
         key = Open311Key.objects.create(
             name=name,
-            key_hash=key_hash(secret),
+            key_hash=digest(secret),
             prefix=secret[:PREFIX_CHARS],
             created_by=actor,
         )
@@ -71,7 +67,7 @@ def create_key(actor: User, name: str) -> tuple[Open311Key, str]:
 def revoke_key(actor: User, prefix: str) -> Open311Key:
     """Revoke the key whose prefix (or whole secret) is given; revoking twice is a no-op."""
     _require_admin(actor, "revoke Open311 keys", events.OPEN311_KEY_REVOKED)
-    prefix = (prefix or "").strip()[:PREFIX_CHARS]
+    prefix = clean(prefix, PREFIX_CHARS)
     if len(prefix) < len(KEY_PREFIX) + 3:
         raise Rejected(f"Give the key's prefix, e.g. {KEY_PREFIX}AbCdEfG.")
     with transaction.atomic():
@@ -97,4 +93,4 @@ def authenticate(secret: str) -> Open311Key | None:
     index, so a wrong guess learns nothing from timing about real keys."""
     if not secret or len(secret) > MAX_KEY_CHARS:
         return None
-    return Open311Key.objects.filter(key_hash=key_hash(secret), revoked_at__isnull=True).first()
+    return Open311Key.objects.filter(key_hash=digest(secret), revoked_at__isnull=True).first()

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from evidentia.community.models import Report, ReportMedia, ReportUpdate, Status, Visibility
 from evidentia.community.models.reports import OPEN_STATUSES
@@ -20,12 +18,20 @@ from evidentia.community.services import geo
 from evidentia.community.services.notify import absolute
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# What codes.new_public_id makes, loosely (Open311 clients may change the case).
+PUBLIC_ID = re.compile(r"[0-9A-Za-z]{1,16}")
 PHONE = re.compile(r"(?<!\w)(\+?\d[\d\s().-]{6,}\d)(?!\w)")
 
 
 def mask(text: str) -> str:
     text = EMAIL.sub("[email removed]", text)
     return PHONE.sub("[number removed]", text)
+
+
+def valid_public_id(value: str) -> bool:
+    """Whether `value` could be a report's public id. Anything else (a NUL byte, which
+    PostgreSQL text cannot hold, punctuation, a long string) is not looked up at all."""
+    return PUBLIC_ID.fullmatch(value) is not None
 
 
 def public_reports() -> QuerySet[Report]:
@@ -89,7 +95,7 @@ def project(report: Report, notes: str = "", media: str | None = None) -> Public
         lat, lon = geo.fuzz(report.lat, report.lon)
     expected = None
     if report.service.expected_days and report.status in OPEN_STATUSES:
-        expected = report.created_at + timezone.timedelta(days=report.service.expected_days)
+        expected = report.created_at + timedelta(days=report.service.expected_days)
     return PublicReport(
         public_id=report.public_id,
         service_code=report.service.code,
@@ -127,7 +133,3 @@ def project_many(reports: QuerySet[Report] | list[Report]) -> list[PublicReport]
     ):
         media.setdefault(m.report_id, media_url(m) or "")
     return [project(r, notes.get(r.pk, ""), media.get(r.pk) or None) for r in rows]
-
-
-def agency() -> str:
-    return settings.AGENCY_NAME

@@ -3,18 +3,19 @@ staff entry all come through `file_report`: one code path, one set of checks."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from evidentia.accounts.models import User
+from evidentia.cases.models import CaseStatus
 from evidentia.community.models import (
     Open311Key,
     Report,
@@ -25,7 +26,7 @@ from evidentia.community.models import (
     Visibility,
 )
 from evidentia.community.services import codes, geo, notify
-from evidentia.community.services._common import PUBLIC_ACTOR
+from evidentia.community.services._common import PUBLIC_ACTOR, clean, digest
 from evidentia.core.errors import EvidentiaError, Rejected
 from evidentia.core.vault import WriteResult
 from evidentia.custody import events, ledger
@@ -33,7 +34,10 @@ from evidentia.evidence.services.ingest import Ingested, Submission, finish
 
 log = logging.getLogger(__name__)
 MAX_DESCRIPTION = 4000  # Open311's limit, used everywhere
+MAX_EMAIL = 254
 CLOCK_SKEW = timedelta(minutes=10)
+# Earlier than this is a typing slip, and near year 1 a local time is off the calendar.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 class Invalid(EvidentiaError):
@@ -70,10 +74,6 @@ class Filed:
     code: str  # shown to the resident once; only its hash is kept
 
 
-def _clean(text: str | None, limit: int) -> str:
-    return (text or "").replace("\x00", "").strip()[:limit]
-
-
 def _check_attributes(service: Service, given: dict[str, Any], errors: dict[str, str]) -> dict:
     kept: dict[str, Any] = {}
     for attr in service.attributes:
@@ -82,7 +82,7 @@ def _check_attributes(service: Service, given: dict[str, Any], errors: dict[str,
         code = attr["code"]
         value = given.get(code)
         values = value if isinstance(value, list) else [value] if value not in (None, "") else []
-        values = [_clean(str(v), 500) for v in values if str(v).strip()]
+        values = [clean(str(v), 500) for v in values if clean(str(v))]
         if not values:
             if attr.get("required"):
                 errors[f"attribute[{code}]"] = f"Answer: {attr.get('description') or code}."
@@ -105,12 +105,11 @@ def _check_attributes(service: Service, given: dict[str, Any], errors: dict[str,
 def validate(new: NewReport) -> tuple[Service | None, dict[str, Any], dict[str, str]]:
     """Every problem at once, keyed by the field it belongs to."""
     errors: dict[str, str] = {}
-    service = Service.objects.filter(code=new.service_code, active=True).first()
+    code = clean(new.service_code)
+    service = Service.objects.filter(code=code, active=True).first() if code else None
     if service is None:
-        errors["service_code"] = (
-            "Choose what you are reporting." if not new.service_code else "Unknown category."
-        )
-    description = (new.description or "").strip()
+        errors["service_code"] = "Unknown category." if code else "Choose what you are reporting."
+    description = clean(new.description)
     if not description:
         errors["description"] = "Describe what happened."
     elif len(description) > MAX_DESCRIPTION:
@@ -127,23 +126,31 @@ def validate(new: NewReport) -> tuple[Service | None, dict[str, Any], dict[str, 
                 "That place is outside the area this agency serves. Contact the agency "
                 "responsible for it."
             )
-    elif not (new.address.strip() or new.address_id.strip()):
+    elif not (clean(new.address) or clean(new.address_id)):
         errors["location"] = (
             "Say where: drop a pin on the map, use your location, or type an address."
         )
     if new.occurred_at is not None and new.occurred_at > timezone.now() + CLOCK_SKEW:
         errors["occurred_at"] = "That time is in the future."
-    if new.contact_email:
+    elif new.occurred_at is not None and new.occurred_at < EARLIEST:
+        errors["occurred_at"] = "That date is too long ago: give when it happened."
+    if email := clean(new.contact_email):
         try:
-            validate_email(new.contact_email.strip())
+            if len(email) > MAX_EMAIL:
+                raise ValidationError("too long")
+            validate_email(email)
         except ValidationError:
             errors["contact_email"] = "That email address does not look right."
     attributes = _check_attributes(service, new.attributes, errors) if service else {}
     return service, attributes, errors
 
 
-def file_report(new: NewReport, *, actor: User | None = None) -> Filed:
-    """Create a report. `actor` is the staff member entering it, if any."""
+def file_report(
+    new: NewReport, *, actor: User | None = None, request: HttpRequest | None = None
+) -> Filed:
+    """Create a report. `actor` is the staff member entering it, if any; `request`, the
+    one being served, gives the e-mail's links their address when none is configured.
+    It never reaches the ledger: residents are recorded without one."""
     service, attributes, errors = validate(new)
     if errors or service is None:
         raise Invalid(errors)
@@ -158,17 +165,17 @@ def file_report(new: NewReport, *, actor: User | None = None) -> Filed:
                     code_hash=codes.code_hash(code),
                     token=codes.new_token(),
                     service=service,
-                    description=new.description.strip(),
-                    address=_clean(new.address, 300),
-                    address_id=_clean(new.address_id, 64),
-                    zipcode=_clean(new.zipcode, 16),
+                    description=clean(new.description),
+                    address=clean(new.address, 300),
+                    address_id=clean(new.address_id, 64),
+                    zipcode=clean(new.zipcode, 16),
                     lat=new.lat,
                     lon=new.lon,
                     occurred_at=new.occurred_at,
                     attributes=attributes,
-                    contact_name=_clean(new.contact_name, 120),
-                    contact_email=_clean(new.contact_email, 254),
-                    contact_phone=_clean(new.contact_phone, 40),
+                    contact_name=clean(new.contact_name, 120),
+                    contact_email=clean(new.contact_email, MAX_EMAIL),
+                    contact_phone=clean(new.contact_phone, 40),
                     via=new.via,
                     open311_client=new.open311_client,
                     restricted=restricted,
@@ -182,7 +189,7 @@ def file_report(new: NewReport, *, actor: User | None = None) -> Filed:
             code = codes.new_code()
     else:  # pragma: no cover - five collisions of 50+ random bits
         raise EvidentiaError("Could not file the report just now; please try again.")
-    transaction.on_commit(lambda: notify.filed(report, code))
+    transaction.on_commit(lambda: notify.filed(report, code, request))
     return Filed(report, code)
 
 
@@ -199,7 +206,7 @@ def _record(kind: str, report: Report, actor: User | None, detail: dict[str, Any
             "service": report.service.code,
             "restricted": report.restricted,
             "anonymous": report.anonymous,
-            "description_sha256": hashlib.sha256(report.description.encode()).hexdigest(),
+            "description_sha256": digest(report.description),
         }
         | detail,
     )
@@ -215,7 +222,7 @@ def lookup(code: str) -> Report | None:
 
 def add_info(report: Report, text: str) -> ReportUpdate:
     """The resident adds information with their code."""
-    text = (text or "").replace("\x00", "").strip()
+    text = clean(text)
     if not text:
         raise Invalid({"text": "Write what you want to add."})
     if len(text) > MAX_DESCRIPTION:
@@ -232,7 +239,7 @@ def add_info(report: Report, text: str) -> ReportUpdate:
             events.REPORT_INFO_ADDED,
             report,
             None,
-            {"text_sha256": hashlib.sha256(text.encode()).hexdigest()},
+            {"text_sha256": digest(text)},
         )
     return update
 
@@ -240,12 +247,24 @@ def add_info(report: Report, text: str) -> ReportUpdate:
 # --------------------------------------------------------------------------- media
 
 
+def closed_reason(report: Report) -> str:
+    """Why this report takes no more files, or "" while it does."""
+    if report.is_open:
+        return ""
+    return "This report is closed, so it takes no more files. File a new report instead."
+
+
 def submission(report: Report, name: str) -> Submission:
-    """What a resident's file becomes: evidence whose source is this report."""
+    """What a resident's file becomes: evidence whose source is this report, and of its
+    case while that takes evidence. An archived case takes none, and its number is not
+    the resident's to see: the file stays with the report for staff to link later."""
+    case = report.case
+    if case is not None and case.status == CaseStatus.ARCHIVED:
+        case = None
     return Submission(
         original_name=name or "upload",
         via="public",
-        case=report.case,
+        case=case,
         description=f"Sent by a resident with community report {report.public_id}.",
         source={"report": report.public_id, "service": report.service.code},
     )
@@ -260,9 +279,15 @@ def attach(report: Report, ingested: Ingested) -> ReportMedia:
 
 def store_file(report: Report, written: WriteResult, head: bytes, name: str) -> ReportMedia:
     """A file that came with the form itself (no JavaScript): already in the vault,
-    now evidence linked to the report. Type and size were checked by the caller."""
+    now evidence linked to the report. Type and size were checked by the caller. The
+    report is read again, locked, so one closed while the file streamed takes nothing;
+    a refused blob is the caller's to delete."""
     if written.size == 0:
         raise Rejected("That file is empty (0 bytes).")
     with transaction.atomic():
-        result = finish(written, head, submission(report, name), actor=PUBLIC_ACTOR)
-        return attach(report, result)
+        locked = Report.objects.select_for_update(of=("self",))
+        current = locked.select_related("service", "case").get(pk=report.pk)
+        if reason := closed_reason(current):
+            raise Rejected(reason)
+        result = finish(written, head, submission(current, name), actor=PUBLIC_ACTOR)
+        return attach(current, result)

@@ -9,7 +9,6 @@ see is mailed to them after commit. The ledger gets ids and digests, never the t
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,7 +24,7 @@ from evidentia.cases.models import Case
 from evidentia.community.models import Report, ReportUpdate, Status, Visibility
 from evidentia.community.models.reports import OPEN_STATUSES
 from evidentia.community.services import geo, notify
-from evidentia.community.services._common import visible_reports
+from evidentia.community.services._common import clean, digest, visible_reports
 from evidentia.community.services.reports import MAX_DESCRIPTION, Invalid
 from evidentia.core.errors import Conflict, NotFound
 from evidentia.custody import events, ledger
@@ -49,8 +48,12 @@ def workable(actor: User, report: Report, *, lock: bool = False) -> Report:
     return found
 
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def workable_pair(actor: User, first: Report, second: Report) -> tuple[Report, Report]:
+    """Two reports locked for one change, always in primary-key order, so two changes
+    naming the same reports the other way round cannot deadlock (PostgreSQL)."""
+    ordered = sorted((first, second), key=lambda r: r.pk)
+    locked = {r.pk: workable(actor, r, lock=True) for r in ordered}
+    return locked[first.pk], locked[second.pk]
 
 
 def record(
@@ -79,7 +82,7 @@ def record(
 
 
 def clean_text(text: str | None, field: str, *, required: bool, what: str = "a reply") -> str:
-    text = (text or "").replace("\x00", "").strip()
+    text = clean(text)
     if required and not text:
         raise Invalid({field: f"Write {what} first."})
     if len(text) > MAX_DESCRIPTION:
@@ -93,8 +96,10 @@ def resident_visibility(report: Report) -> str:
     return Visibility.PUBLIC if report.public else Visibility.REPORTER
 
 
-def tell_resident(report: Report, summary: str) -> None:
-    transaction.on_commit(lambda: notify.updated(report, summary))
+def tell_resident(report: Report, summary: str, request: HttpRequest | None) -> None:
+    """Mail the resident after commit; the request gives the links their origin when
+    no public base URL is configured."""
+    transaction.on_commit(lambda: notify.updated(report, summary, request))
 
 
 # --------------------------------------------------------------------------- status
@@ -141,7 +146,8 @@ def set_status(
             **{"from": old, "to": status, "note_sha256": digest(note) if note else ""},
         )
         label = Status(status).label.lower()
-        tell_resident(report, f"Your report is now {label}." + (f"\n\n{note}" if note else ""))
+        summary = f"Your report is now {label}." + (f"\n\n{note}" if note else "")
+        tell_resident(report, summary, request)
     return report
 
 
@@ -208,7 +214,7 @@ def reply(
         if not internal:
             # Internal notes leave updated_at alone: Open311 publishes it.
             Report.objects.filter(pk=report.pk).update(updated_at=update.created_at)
-            tell_resident(report, f"We replied to your report:\n\n{text}")
+            tell_resident(report, f"We replied to your report:\n\n{text}", request)
         record(
             events.REPORT_REPLIED,
             report,
@@ -268,12 +274,12 @@ def duplicates(report: Report, limit: int = 10) -> list[Candidate]:
 def merge(
     duplicate: Report, original: Report, *, actor: User, request: HttpRequest | None = None
 ) -> Report:
-    """Close `duplicate` as a copy of `original`; its resident is pointed to the original."""
+    """Close `duplicate` as a copy of `original`; its resident is pointed to the original
+    when that one is on the public site."""
     if duplicate.pk == original.pk:
         raise Invalid({"original": "A report cannot be merged into itself."})
     with transaction.atomic():
-        dup = workable(actor, duplicate, lock=True)
-        orig = workable(actor, original, lock=True)
+        dup, orig = workable_pair(actor, duplicate, original)
         if dup.restricted != orig.restricted:
             raise Invalid(
                 {
@@ -306,10 +312,7 @@ def merge(
         dup.closed_at = dup.closed_at if old not in OPEN_STATUSES and dup.closed_at else now
         dup.updated_at = now
         dup.save(update_fields=["duplicate_of", "status", "closed_at", "updated_at"])
-        text = (
-            f"This report is about the same thing as report {orig.public_id}, so we merged "
-            f"them. Follow report {orig.public_id} for updates."
-        )
+        text = _merged_text(orig)
         ReportUpdate.objects.create(
             report=dup,
             kind=K.MERGED,
@@ -335,8 +338,19 @@ def merge(
             into=orig.public_id,
             **{"from": old},
         )
-        tell_resident(dup, text)
+        tell_resident(dup, text, request)
     return dup
+
+
+def _merged_text(original: Report) -> str:
+    """What the duplicate's resident reads: the original is named only when they could
+    follow it on the public site."""
+    if original.public and not original.restricted:
+        return (
+            f"This report is about the same thing as report {original.public_id}, so we "
+            f"merged them. Follow report {original.public_id} for updates."
+        )
+    return "We closed this report. It was merged with an earlier report about the same thing."
 
 
 # --------------------------------------------------------------------------- cases

@@ -72,7 +72,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 status = refuse(form, exc)
             else:
                 # Shown once, in this response only: the token is not stored anywhere.
-                url = invites.invite_url(token)
+                url = invites.invite_url(token, request)
                 return render(
                     request,
                     "community/staff/invite_created.html",

@@ -30,12 +30,6 @@ export function problemWith(file, maxBytes, accept) {
   return "";
 }
 
-function quickHash(text) {
-  let h = 5381;
-  for (let i = 0; i < text.length; i++) h = ((h * 33) ^ text.charCodeAt(i)) >>> 0;
-  return h.toString(36);
-}
-
 export function errorText(error) {
   const response = error && error.originalResponse;
   const status = response ? response.getStatus() : 0;
@@ -45,8 +39,12 @@ export function errorText(error) {
   return "The connection was lost. Check your connection and choose the file again to continue.";
 }
 
-// Send one file over tus; resolves when it is stored as evidence.
-export function sendFile(file, { endpoint, grant, onProgress }) {
+// Send one file over tus; resolves when it is stored as evidence. `scope` names the
+// report or invite the page uploads for and, unlike the signed grant, is the same on
+// every load, so the same file chosen again after a reload resumes. localStorage
+// keeps the scope, the file's name, size and date and the upload's address: never a
+// tracking code, an invite token or a grant.
+export function sendFile(file, { endpoint, grant, scope, onProgress }) {
   return new Promise((resolve, reject) => {
     const upload = new window.tus.Upload(file, {
       endpoint,
@@ -55,9 +53,8 @@ export function sendFile(file, { endpoint, grant, onProgress }) {
       removeFingerprintOnSuccess: true,
       headers: { "Upload-Grant": grant },
       metadata: { filename: file.name, filetype: file.type || "application/octet-stream" },
-      // Resume only under the same grant: another report's upload is not ours.
-      fingerprint: (f) =>
-        Promise.resolve(["portal", quickHash(grant), f.name, f.size, f.lastModified].join("-")),
+      // Resume only within the same scope: another report's upload is not ours.
+      fingerprint: (f) => Promise.resolve(["portal", scope, f.name, f.size, f.lastModified].join("-")),
       onProgress,
       onSuccess: () => resolve(upload),
       onError: reject,

@@ -46,6 +46,7 @@ function init(root) {
       await sendFile(file, {
         endpoint: root.dataset.endpoint,
         grant: root.dataset.grant,
+        scope: root.dataset.scope,
         onProgress: (sent, total) => row.progress(sent, total),
       });
       row.done("Received. Thank you.");

@@ -285,6 +285,7 @@ async function filed(form, answer) {
       await sendFile(file, {
         endpoint: answer.upload_endpoint,
         grant: answer.upload_grant,
+        scope: answer.upload_scope,
         onProgress: (sent, total) => row.progress(sent, total),
       });
       row.done("Received.");
