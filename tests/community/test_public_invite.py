@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
 
@@ -11,8 +12,10 @@ from django.utils import timezone
 
 from evidentia.cases.models import CaseItem
 from evidentia.community.models import Invite, InviteFile
+from evidentia.community.services import grants
 from evidentia.custody import events
 from evidentia.custody.models import Event
+from evidentia.evidence.services.ingest import Submission, ingest
 from evidentia.evidence.vaultio import store
 from tests.community.conftest import exif_photo
 from tests.community.test_public_uploads import make_invite
@@ -127,3 +130,24 @@ def test_the_invite_page_offers_a_tus_grant(client, ivan):
     page = client.get(URL).content.decode()
     assert 'data-endpoint="/public/uploads/"' in page and 'data-grant="' in page
     assert Invite.objects.get(pk=invite.pk).state == "active"
+
+
+def test_a_file_is_refused_when_another_request_took_the_last_place_meanwhile(
+    client, ivan, monkeypatch
+):
+    make_invite(ivan, max_files=1)
+    real = grants.invite_closed_reason
+    calls = []
+
+    def meanwhile(current):  # the second look is the one made just before storing
+        calls.append(1)
+        if len(calls) == 2:
+            other = Submission("other.jpg", via="invite")
+            item = ingest(io.BytesIO(exif_photo(serial="OTHER")), other, actor="public").item
+            InviteFile.objects.create(invite=current, item=item)
+        return real(current)
+
+    monkeypatch.setattr(grants, "invite_closed_reason", meanwhile)
+    answer = client.post(URL, {"files": [jpeg()]}, follow=True)
+    assert "takes at most 1 files" in answer.content.decode()
+    assert InviteFile.objects.count() == 1

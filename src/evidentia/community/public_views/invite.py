@@ -83,6 +83,9 @@ def _store(invite: Invite, handler: VaultUploadHandler) -> tuple[list[str], list
                 if reason := grants.invite_closed_reason(current):
                     problems.append(reason)
                     break
+                if current.files.count() >= current.max_files:  # another request took the last
+                    problems.append(f"This link takes at most {current.max_files} files.")
+                    break
                 sub = grants.invite_submission(current, name)
                 ingested = finish(upload.written, upload.head, sub, actor=PUBLIC_ACTOR)
                 grants.invite_stored(current, ingested)

@@ -15,6 +15,7 @@ from evidentia.community.services._common import PUBLIC_ACTOR
 from evidentia.evidence.services import upload_grants
 from evidentia.evidence.services.ingest import Ingested, Submission
 from evidentia.evidence.services.upload_grants import Grant
+from evidentia.evidence.services.upload_owner import file_name
 
 # A report's upload grant lasts a day: long enough to resume on a bad connection.
 REPORT_GRANT_SECONDS = 24 * 3600
@@ -39,7 +40,7 @@ def _report(ident: str) -> Grant | None:
         max_files=settings.PORTAL_MAX_FILES,
         files_taken=ReportMedia.objects.filter(report=report).count(),
         allowed_types=tuple(settings.PORTAL_ALLOWED_TYPES),
-        make_submission=lambda meta: reports.submission(report, _name(meta)),
+        make_submission=lambda meta: reports.submission(report, file_name(meta)),
         on_stored=lambda ingested: _attach(report, ingested),
         closed_reason=reports.closed_reason(report),
     )
@@ -89,14 +90,10 @@ def _invite(ident: str) -> Grant | None:
         max_files=invite.max_files,
         files_taken=InviteFile.objects.filter(invite=invite).count(),
         allowed_types=tuple(settings.PORTAL_ALLOWED_TYPES),
-        make_submission=lambda meta: invite_submission(invite, _name(meta)),
+        make_submission=lambda meta: invite_submission(invite, file_name(meta)),
         on_stored=lambda ingested: invite_stored(invite, ingested),
         closed_reason=invite_closed_reason(invite),
     )
-
-
-def _name(meta: dict[str, str]) -> str:
-    return meta.get("filename") or meta.get("name") or "upload"
 
 
 def find_invite(token: str) -> Invite | None:

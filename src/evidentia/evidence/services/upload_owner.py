@@ -54,7 +54,7 @@ def submission_for(meta: dict[str, str], who: Owner) -> Submission:
     if isinstance(who, Grant):
         return who.make_submission(meta)
     user = who
-    name = meta.get("filename") or meta.get("name") or "upload"
+    name = file_name(meta)
     sub = Submission(
         original_name=name,
         via="upload",
@@ -106,5 +106,10 @@ def check_grant_open(grant: Grant) -> None:
         raise UploadError(410, grant.closed_reason)
 
 
+def file_name(meta: dict[str, str]) -> str:
+    """The file's name as tus clients send it in Upload-Metadata."""
+    return meta.get("filename") or meta.get("name") or "upload"
+
+
 def submission_name(up: Upload) -> str:
-    return up.metadata.get("filename") or up.metadata.get("name") or "upload"
+    return file_name(up.metadata)
