@@ -22,7 +22,7 @@ from evidentia.core.errors import Conflict, NotFound, PermissionDenied
 from evidentia.custody import events
 from evidentia.custody.models import Event
 from evidentia.evidence.models import Blob
-from evidentia.evidence.vaultio import open_blob, vault
+from evidentia.evidence.vaultio import blob_for, open_blob, vault
 from evidentia.redaction.models import RedactedVersion, RedactionPlan
 from tests.community.conftest import exif_photo
 from tests.community.staff import attach, attach_path, last_event
@@ -182,16 +182,7 @@ def test_the_original_is_never_served_as_a_copy(photo_media, ivan, as_user):
 
 def stored(data: bytes, mime: str) -> Blob:
     written = vault().write(io.BytesIO(data), uuid.uuid4())
-    return Blob.objects.create(
-        id=written.blob_id,
-        sha256=written.sha256,
-        size=written.size,
-        storage_key=written.storage_key,
-        kek_id=written.kek_id,
-        wrapped_key=written.wrapped_key,
-        segment_size=written.segment_size,
-        mime=mime,
-    )
+    return blob_for(written, mime)[0]
 
 
 @pytest.fixture
