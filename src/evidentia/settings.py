@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "evidentia.cases",
     "evidentia.redaction",
     "evidentia.community",
+    "evidentia.sharing",
+    "evidentia.retention",
 ]
 
 MIDDLEWARE = [

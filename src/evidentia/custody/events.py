@@ -155,3 +155,28 @@ LABELS.update(
         SERVICE_CHANGED: "Community service list changed",
     }
 )
+
+# Sharing, exports and retention (issue 6).
+EXPORT_VERIFIED = "export.verified"
+LEGAL_HOLD_PLACED = "retention.hold_placed"
+LEGAL_HOLD_RELEASED = "retention.hold_released"
+RETENTION_DUE = "retention.due"
+RETENTION_POLICY_CHANGED = "retention.policy_changed"
+DISPOSITION_REQUESTED = "retention.disposition_requested"
+DISPOSITION_APPROVED = "retention.disposition_approved"
+DISPOSITION_REJECTED = "retention.disposition_rejected"
+DISPOSED = "retention.disposed"
+
+LABELS.update(
+    {
+        EXPORT_VERIFIED: "Export verified",
+        LEGAL_HOLD_PLACED: "Legal hold placed",
+        LEGAL_HOLD_RELEASED: "Legal hold released",
+        RETENTION_DUE: "Retention period ended",
+        RETENTION_POLICY_CHANGED: "Retention period changed",
+        DISPOSITION_REQUESTED: "Disposition requested",
+        DISPOSITION_APPROVED: "Disposition approved",
+        DISPOSITION_REJECTED: "Disposition refused",
+        DISPOSED: "Disposed (crypto-shredded)",
+    }
+)
