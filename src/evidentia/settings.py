@@ -230,7 +230,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidentia.evidence.tasks.run_fixity",
         "schedule": 24 * 3600,
     },
+    # Flags items whose retention period ended (a ledger event each); never destroys.
+    "retention-flag-due": {
+        "task": "evidentia.retention.tasks.flag_due",
+        "schedule": 24 * 3600,
+    },
 }
+
+# Retention: after a second custodian approves a disposition, queue the crypto-shred at
+# once (True), or leave it for `evidentia retention shred` (False).
+RETENTION_SHRED_ON_APPROVAL = env_bool("EVIDENTIA_RETENTION_SHRED_ON_APPROVAL", True)
 
 # Map tiles: a URL template such as https://tiles.example/{z}/{x}/{y}.png. Empty (the
 # default, for closed networks) draws tracks on a plain background with a scale bar.

@@ -13,7 +13,7 @@ def test_an_admin_sets_a_categorys_retention_period(adam, as_user):
 
 
 def test_an_empty_retention_period_keeps_evidence_indefinitely(adam, as_user):
-    Category.objects.create(name="Homicide")
+    Category.objects.get_or_create(name="Homicide")  # seeded with the retention rules
     assert b"indefinitely" in as_user(adam).get("/admin/cases/category/").content
 
 

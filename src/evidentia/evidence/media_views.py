@@ -52,7 +52,20 @@ def _not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
     return None
 
 
+def _gone(request: HttpRequest, blob: Blob) -> HttpResponse | None:
+    """A blob destroyed by retention disposition answers 410 with the reason."""
+    if blob.destroyed_at is None:
+        return None
+    message = (
+        f"This file was destroyed on {blob.destroyed_at:%Y-%m-%d} by retention disposition "
+        "(crypto-shredding). Its hash and the signed disposition certificate remain."
+    )
+    return _error(request, access.Disposed(message))
+
+
 def _blob(request: HttpRequest, blob: Blob, mime: str) -> HttpResponse:
+    if (gone := _gone(request, blob)) is not None:
+        return gone
     etag = _etag(blob)
     if (cached := _not_modified(request, etag)) is not None:
         return cached
@@ -81,6 +94,8 @@ def ranged_response(
 ) -> HttpResponse:
     """`source` from the vault with single HTTP ranges (RFC 9110): 206, 416 past the end,
     the whole copy when If-Range no longer matches. `on_play` runs for GET, not HEAD."""
+    if (gone := _gone(request, source.blob)) is not None:
+        return gone
     size, etag = source.blob.size, _etag(source.blob)
     try:
         span = playback.parse_range(request.headers.get("Range"), size)
@@ -174,7 +189,7 @@ def jobs(request: HttpRequest, item_id: str) -> HttpResponse:
         return _json_error(exc)
     can_retry = request.user.role in pipeline.RETRIERS
     made = set(item.derivatives.values_list("kind", flat=True))
-    can_play = policy.can_play(request.user, item)
+    can_play = policy.can_play(request.user, item) and item.disposed_at is None
     body: dict[str, Any] = {
         "item": str(item.pk),
         "processing": item.processing,

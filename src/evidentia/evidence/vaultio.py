@@ -92,11 +92,22 @@ def ref(blob: Blob) -> BlobRef:
     )
 
 
+class DestroyedContent(Exception):
+    """These bytes were crypto-shredded under the retention schedule; the tombstone's
+    row keeps their SHA-256 and they are not stored again."""
+
+    def __init__(self, blob: Blob) -> None:
+        super().__init__(f"content {blob.sha256} was disposed of")
+        self.blob = blob
+
+
 def blob_for(written: WriteResult, mime: str) -> tuple[Blob, bool]:
     """The Blob row for bytes just written to the vault, inside the caller's transaction:
     the existing one when identical bytes are already there (True: the caller deletes
     its own copy from the store after commit), or a new one."""
     existing = Blob.objects.filter(sha256=written.sha256).first()
+    if existing is not None and existing.destroyed_at is not None:
+        raise DestroyedContent(existing)
     if existing is not None:
         return existing, True
     blob = Blob.objects.create(

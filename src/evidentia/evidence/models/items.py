@@ -17,15 +17,24 @@ class Blob(models.Model):
     size = models.BigIntegerField()
     storage_key = models.CharField(max_length=200, unique=True)
     kek_id = models.CharField(max_length=64)
-    wrapped_key = models.BinaryField()
+    wrapped_key = models.BinaryField(
+        blank=True, help_text="The KEK-wrapped data key; empty once destroyed (disposition)."
+    )
     segment_size = models.IntegerField()
     mime = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_fixity_at = models.DateTimeField(null=True, blank=True)
     last_fixity_ok = models.BooleanField(null=True)
+    # Tombstone (rule 4): set when retention disposition crypto-shredded this blob. The
+    # row keeps its hash and size; the wrapped key is blank and the stored object gone.
+    destroyed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"blob {self.sha256[:12]}"
+
+    @property
+    def destroyed(self) -> bool:
+        return self.destroyed_at is not None
 
 
 class Kind(models.TextChoices):
@@ -86,6 +95,11 @@ class Item(models.Model):
         on_delete=models.PROTECT,
         related_name="sidecars",
         help_text="For a GPS sidecar: the recording it belongs to.",
+    )
+    # Tombstone (rule 4): set when retention disposition destroyed this item's bytes.
+    disposed_at = models.DateTimeField(null=True, blank=True)
+    disposal_certificate = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the signed disposition certificate."
     )
 
     class Meta:

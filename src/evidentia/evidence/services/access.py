@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from evidentia.accounts.models import User
-from evidentia.core.errors import NotFound, PermissionDenied
+from evidentia.core.errors import EvidentiaError, NotFound, PermissionDenied
 from evidentia.custody import events, ledger
 from evidentia.custody.models import Event
 from evidentia.evidence import policy
@@ -16,6 +16,21 @@ from evidentia.evidence.models import Item
 from evidentia.evidence.vaultio import ref, vault
 
 SEEN_KEY = "evidentia.seen"
+
+
+class Disposed(EvidentiaError):
+    """The item's bytes were destroyed by retention disposition: 410 Gone."""
+
+    status = 410
+
+
+def check_not_disposed(item: Item) -> None:
+    if item.disposed_at is not None:
+        raise Disposed(
+            f"This item was disposed of on {item.disposed_at:%Y-%m-%d} under its retention "
+            f"rule (certificate SHA-256 {item.disposal_certificate}). Its media no longer "
+            "exists; its details and custody record remain."
+        )
 
 
 def get_item(user: User, item_id: object) -> Item:
@@ -51,6 +66,7 @@ def download(
     user: User, item_id: object, request: HttpRequest | None = None
 ) -> tuple[Item, Iterator[bytes]]:
     item = get_item(user, item_id)
+    check_not_disposed(item)
     if not policy.can_download(user, item):
         ledger.record(events.DOWNLOADED, actor=user, request=request, item=item, outcome="denied")
         raise PermissionDenied("Downloading evidence needs the download permission.")

@@ -23,6 +23,7 @@ class Report:
     orphans_removed: list[str] = field(default_factory=list)
     incomplete_removed: int = 0
     missing_blobs: list[str] = field(default_factory=list)
+    shred_leftovers_removed: list[str] = field(default_factory=list)
     jobs_requeued: int = 0
     ledger_problem: str = ""
 
@@ -35,6 +36,11 @@ def run(grace_seconds: float = 3600, dry_run: bool = False) -> Report:
     report = Report()
     s = store()
     known = set(Blob.objects.values_list("storage_key", flat=True))
+    # Tombstones: disposition blanked their keys; an object still stored is a shred that
+    # crashed before deleting it (its header still holds the wrapped key), so remove it.
+    destroyed = set(
+        Blob.objects.filter(destroyed_at__isnull=False).values_list("storage_key", flat=True)
+    )
     cutoff = time.time() - grace_seconds
     for key in list(s.iter_keys()):
         if key not in known and _older_than(s, key, cutoff):
@@ -48,7 +54,11 @@ def run(grace_seconds: float = 3600, dry_run: bool = False) -> Report:
             if not dry_run:
                 s.remove_incomplete(leftover)
     present = set(s.iter_keys())
-    report.missing_blobs = sorted(k for k in known if k not in present)
+    for key in sorted(destroyed & present):
+        report.shred_leftovers_removed.append(key)
+        if not dry_run:
+            s.delete(key)
+    report.missing_blobs = sorted(k for k in known - destroyed if k not in present)
     if not dry_run:
         report.jobs_requeued = requeue_stale(timedelta(seconds=max(grace_seconds, 60)))
     head = Head.objects.filter(pk=1).first()

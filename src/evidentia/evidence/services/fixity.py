@@ -48,13 +48,15 @@ def run(
     if actor is not None and not policy.can_run_fixity(actor):
         raise PermissionDenied("Only custodians and administrators run fixity checks.")
     v = vault()
-    missing = set(Blob.objects.values_list("kek_id", flat=True)) - set(v.keyring.ids)
+    # Blobs destroyed by retention disposition (tombstones) have no key or bytes left.
+    live = Blob.objects.filter(destroyed_at__isnull=True)
+    missing = set(live.values_list("kek_id", flat=True)) - set(v.keyring.ids)
     if missing:
         raise KeyConfigError(
             f"The loaded key ring lacks KEK {', '.join(sorted(missing))}, which wraps stored "
             "blobs. Check EVIDENTIA_KEK / EVIDENTIA_KEK_FILE. No fixity results were recorded."
         )
-    blobs = Blob.objects.order_by("created_at")
+    blobs = live.order_by("created_at")
     total = blobs.count()
     report = Report()
     fixity_run = FixityRun.objects.create(trigger=trigger)

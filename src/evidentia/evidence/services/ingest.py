@@ -170,6 +170,12 @@ def _record_once(
 ) -> Ingested:
     with transaction.atomic():
         existing = Blob.objects.filter(sha256=written.sha256).first()
+        if existing is not None and existing.destroyed_at is not None:
+            raise Rejected(
+                "A file with identical content was disposed of under the retention schedule "
+                f"on {existing.destroyed_at:%Y-%m-%d}; it cannot be stored again. Ask an "
+                "evidence custodian."
+            )
         item = existing.items.order_by("ingested_at").first() if existing else None
         # A resident's or witness's file (it has a source) always becomes an item of its
         # own, on the same blob when the bytes are already there: linking it to existing

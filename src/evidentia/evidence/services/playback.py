@@ -47,6 +47,7 @@ def playable_item(user: User, item_id: object) -> Item:
     """The item if the user may play its media: 404 if they may not even see it, 403 if
     they may see its details only (auditors, administrators)."""
     item = access.get_item(user, item_id)
+    access.check_not_disposed(item)
     if not policy.can_play(user, item):
         raise PermissionDenied(
             "Your role may read this item's details and custody record, but not play its media."

@@ -26,6 +26,8 @@ class Command(BaseCommand):
         for key in report.orphans_removed:
             self.stdout.write(f"  {key}")
         self.stdout.write(f"{verb} {report.incomplete_removed} half-written upload(s).")
+        for key in report.shred_leftovers_removed:
+            self.stdout.write(f"{verb} the leftover object of a disposed blob: {key}")
         if report.jobs_requeued:
             self.stdout.write(f"Re-queued {report.jobs_requeued} stuck job(s).")
         for key in report.missing_blobs:
