@@ -17,7 +17,7 @@ from evidentia.custody.signing import key_name, signing_key
 from evidentia.custody.verify import verify
 from evidentia.evidence.models import Blob
 from evidentia.evidence.services.ingest import ingest_path
-from evidentia.evidence.vaultio import ref, store, vault
+from evidentia.evidence.vaultio import DestroyedContent, open_blob, ref, store, vault
 from evidentia.retention import services
 from evidentia.retention.models import Disposition
 from evidentia.sharing.services import exports
@@ -140,3 +140,15 @@ def test_bytes_identical_to_disposed_evidence_are_not_stored_again(disposed, cli
 def test_a_disposed_item_cannot_be_exported(disposed, clip, carmen, tmp_path):
     with pytest.raises(Rejected, match="was disposed of"):
         exports.export(carmen, items=[clip], out=tmp_path / "bag.zip")
+
+
+def test_reading_a_disposed_blob_is_a_410_refusal_not_a_crash(disposed, clip):
+    clip.blob.refresh_from_db()
+    with pytest.raises(DestroyedContent) as gone:
+        open_blob(clip.blob)
+    assert gone.value.status == 410 and "retention schedule" in gone.value.message
+
+
+def test_the_redaction_studio_does_not_fail_on_a_disposed_item(disposed, clip, carmen, as_user):
+    answer = as_user(carmen).get(f"/redaction/items/{clip.pk}/")
+    assert answer.status_code in (404, 410, 200)

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from evidentia.core.errors import EvidentiaError
 from evidentia.core.keys import KeyFileError, KeyRing, write_private_file
 from evidentia.core.s3store import S3Store
 from evidentia.core.storage import LocalStore, Store
@@ -92,12 +93,18 @@ def ref(blob: Blob) -> BlobRef:
     )
 
 
-class DestroyedContent(Exception):
-    """These bytes were crypto-shredded under the retention schedule; the tombstone's
-    row keeps their SHA-256 and they are not stored again."""
+class DestroyedContent(EvidentiaError):
+    """These bytes were crypto-shredded under the retention schedule: they cannot be
+    read, and are not stored again (the tombstone row keeps their SHA-256)."""
+
+    status = 410
 
     def __init__(self, blob: Blob) -> None:
-        super().__init__(f"content {blob.sha256} was disposed of")
+        when = f"{blob.destroyed_at:%Y-%m-%d}" if blob.destroyed_at else "earlier"
+        super().__init__(
+            f"This content was disposed of under the retention schedule ({when}); only its "
+            "custody record remains."
+        )
         self.blob = blob
 
 
@@ -125,6 +132,8 @@ def blob_for(written: WriteResult, mime: str) -> tuple[Blob, bool]:
 
 def open_blob(blob: Blob) -> io.BufferedReader:
     """A buffered reader whose buffer is one segment, so small reads decrypt once."""
+    if blob.destroyed_at is not None:
+        raise DestroyedContent(blob)
     return io.BufferedReader(BlobFile(blob), buffer_size=blob.segment_size)
 
 
