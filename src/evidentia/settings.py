@@ -184,6 +184,11 @@ S3_PREFIX = env("EVIDENTIA_S3_PREFIX", "")
 KEK_FILE = Path(env("EVIDENTIA_KEK_PATH") or KEYS_DIR / "kek.keys")
 KEK_INLINE = env("EVIDENTIA_KEK")
 SIGNING_KEY_FILE = Path(env("EVIDENTIA_SIGNING_KEY_PATH") or KEYS_DIR / "ledger-signing.pem")
+# C2PA content credentials on exported media (docs/decisions/0016-c2pa.md). Both paths
+# empty: a demo CA and signer are made under KEYS_DIR (readers flag them as untrusted).
+C2PA_CERT_CHAIN_FILE = env("EVIDENTIA_C2PA_CERT_CHAIN_PATH", "") or ""
+C2PA_PRIVATE_KEY_FILE = env("EVIDENTIA_C2PA_PRIVATE_KEY_PATH", "") or ""
+C2PA_SIGNING_ALG = env("EVIDENTIA_C2PA_SIGNING_ALG", "es256") or "es256"
 SEGMENT_SIZE = env_int("EVIDENTIA_SEGMENT_SIZE", 1 << 20)
 MAX_UPLOAD_BYTES = env_int("EVIDENTIA_MAX_UPLOAD_BYTES", 64 * 1024**3)
 # Resumable (tus) uploads: partial files, encrypted, until complete.

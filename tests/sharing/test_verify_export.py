@@ -22,7 +22,7 @@ def problems(path, key=None) -> str:
 def test_a_fresh_directory_export_verifies(case_bag, clips):
     result = verify_bag(case_bag, public_verifier_key())
     assert result.ok, result.problems
-    assert (result.items, result.files) == (2, 2 + 8)
+    assert (result.items, result.files) == (2, 2 + 2 + 8)  # originals, credentials, custody
     assert result.events > 0
 
 

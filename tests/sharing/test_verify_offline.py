@@ -37,7 +37,7 @@ def test_verify_export_needs_no_database(case_bag, tmp_path):
     key.write_text(public_verifier_key())
     done = run_offline(tmp_path, str(case_bag), "--key", str(key))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.startswith("VERIFIED: 10 files, 2 items")
+    assert done.stdout.startswith("VERIFIED: 12 files, 2 items")
     assert not (tmp_path / "empty-home" / "evidentia.sqlite3").exists()
 
 

@@ -180,3 +180,18 @@ LABELS.update(
         DISPOSED: "Disposed (crypto-shredded)",
     }
 )
+
+# Shares with prosecutors (issue 6, section 1).
+SHARE_CREATED = "share.created"
+SHARE_REVOKED = "share.revoked"
+SHARE_ACCESSED = "share.accessed"
+SHARE_REFUSED = "share.refused"
+
+LABELS.update(
+    {
+        SHARE_CREATED: "Shared with a prosecutor",
+        SHARE_REVOKED: "Share revoked",
+        SHARE_ACCESSED: "Opened through a share",
+        SHARE_REFUSED: "Expired or revoked share refused",
+    }
+)

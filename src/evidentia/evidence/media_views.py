@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from evidentia.accounts.auth import staff_required
+from evidentia.accounts.models import Role
 from evidentia.core.canonical import rfc3339
-from evidentia.core.errors import EvidentiaError
+from evidentia.core.errors import EvidentiaError, NotFound
 from evidentia.evidence import policy
-from evidentia.evidence.models import Blob, Derivative
+from evidentia.evidence.models import Blob, Derivative, Item
 from evidentia.evidence.services import access, pipeline, playback
 
 D = Derivative.Kind
@@ -81,12 +82,25 @@ def _blob(request: HttpRequest, blob: Blob, mime: str) -> HttpResponse:
 def stream(request: HttpRequest, item_id: str) -> HttpResponse:
     try:
         item = playback.playable_item(request.user, item_id)
+        if request.user.role == Role.PROSECUTOR:
+            return _through_share(request, item)
         source = playback.stream_source(item)
     except EvidentiaError as exc:
         return _error(request, exc)
     return ranged_response(
         request, source, lambda: playback.log_played(request.user, item, source, request)
     )
+
+
+def _through_share(request: HttpRequest, item: Item) -> HttpResponse:
+    """Grantees play through their share, so view-only shares get the watermarked copy
+    and the PLAYED event names the share."""
+    from evidentia.sharing.services import shares
+
+    found = shares.covering(request.user, item)
+    if found is None:
+        raise NotFound("No such evidence item, or you do not have access to it.")
+    return redirect("sharing:share_stream", share_id=found.pk, item_id=item.pk)
 
 
 def ranged_response(

@@ -7,7 +7,9 @@
 - restricted cases hide their items from everyone who is not a member, custodians too;
 - files residents sent with community reports are visible to the staff who work those
   reports (community/services/_common.py); complaints' files only to standards and admins.
-Prosecutors get nothing until a share grants it (the sharing issue).
+Prosecutors see and play exactly the items of their live shares (sharing/models.py:
+items shared one by one, or every item of a shared case), and download them only
+through a share in download mode (docs/decisions/0015-shares.md).
 """
 
 from __future__ import annotations
@@ -44,6 +46,22 @@ def _report_items(restricted: bool) -> QuerySet[Any]:
     return ReportMedia.objects.filter(report__restricted=restricted).values("item_id")
 
 
+def _shared_items(user: User, *, download: bool = False) -> Q:
+    """Items the user holds a live share for (a share in download mode, if asked)."""
+    from django.utils import timezone
+
+    from evidentia.sharing.models import Share
+
+    shares = Share.objects.filter(
+        grantee=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    if download:
+        shares = shares.filter(mode=Share.Mode.DOWNLOAD)
+    listed = Share.items.through.objects.filter(share__in=shares).values("item_id")
+    of_cases = CaseItem.objects.filter(case__shares__in=shares).values("item_id")
+    return Q(pk__in=listed) | Q(pk__in=of_cases)
+
+
 def visible_items(user: User) -> QuerySet[Item]:
     items = Item.objects.all()
     if not user.is_authenticated or not user.is_active:
@@ -61,6 +79,8 @@ def visible_items(user: User) -> QuerySet[Item]:
         rule = member | Q(pk__in=_report_items(False))
     elif user.role == Role.STANDARDS_INVESTIGATOR:
         rule = member | Q(pk__in=_report_items(True))
+    elif user.role == Role.PROSECUTOR:
+        return items.filter(_shared_items(user))
     else:
         return items.none()
     items = items.filter(rule).exclude(pk__in=_hidden_items(user))
@@ -80,6 +100,8 @@ def can_play(user: User, item: Item) -> bool:
 
 
 def can_download(user: User, item: Item) -> bool:
+    if user.role == Role.PROSECUTOR and user.is_active:
+        return Item.objects.filter(_shared_items(user, download=True), pk=item.pk).exists()
     return user.role in DOWNLOADERS and can_view(user, item)
 
 

@@ -1,10 +1,22 @@
 from django.urls import path
 
-from evidentia.sharing import views
+from evidentia.sharing import share_views, views
 
 app_name = "sharing"
 
 urlpatterns = [
     path("case/<uuid:case_id>", views.export_case, name="export_case"),
     path("item/<uuid:item_id>", views.export_item, name="export_item"),
+    # Shares with prosecutors (share_views.py).
+    path("shares/", share_views.index, name="shares"),
+    path("shares/new/case/<uuid:case_id>", share_views.new_case_share, name="share_case"),
+    path("shares/new/item/<uuid:item_id>", share_views.new_item_share, name="share_item"),
+    path("shares/<uuid:share_id>", share_views.share, name="share"),
+    path("shares/<uuid:share_id>/revoke", share_views.revoke, name="revoke_share"),
+    path("shares/<uuid:share_id>/download", share_views.download, name="share_download"),
+    path(
+        "shares/<uuid:share_id>/item/<uuid:item_id>/stream",
+        share_views.stream,
+        name="share_stream",
+    ),
 ]

@@ -147,6 +147,8 @@ This is a BagIt package (RFC 8493). Everything in it is under data/:
 
   originals/   the recordings exactly as they were ingested{originals_note}
   redacted/    redacted copies made from them{redacted_note}
+  credentials/ C2PA content credentials (.c2pa sidecars) for the media above: who
+               made the file and what was done to it, bound to its exact bytes
   custody/report.pdf        the chain-of-custody report, for reading
   custody/events.jsonl      every custody-ledger event about these items, one per
                             line, byte for byte as the ledger stores it

@@ -8,15 +8,17 @@ finished bag is removed, so no package exists that the ledger does not know of.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -33,6 +35,7 @@ from evidentia.evidence.services.access import get_item
 from evidentia.evidence.vaultio import ref, vault
 from evidentia.redaction.models import RedactedVersion
 from evidentia.sharing import bag as bagit_fmt
+from evidentia.sharing import c2pa as credentials
 from evidentia.sharing import verify as fmt
 from evidentia.sharing.services import contents
 
@@ -203,8 +206,19 @@ def _newest_redacted(item: Item) -> RedactedVersion | None:
     )
 
 
-def _stream(writer: bagit_fmt.BagWriter, name: str, blob: Any, what: str) -> str:
-    digest = writer.add(name, vault().iter_plaintext(ref(blob)))
+def _tee(chunks: Iterable[bytes], copy: IO[bytes] | None) -> Iterable[bytes]:
+    for chunk in chunks:
+        if copy is not None:
+            copy.write(chunk)
+        yield chunk
+
+
+def _stream(
+    writer: bagit_fmt.BagWriter, name: str, blob: Any, what: str, copy: IO[bytes] | None = None
+) -> str:
+    """Write a vault blob into the bag; with `copy`, also into that (seekable) file, so
+    its credentials are signed without decrypting it a second time."""
+    digest = writer.add(name, _tee(vault().iter_plaintext(ref(blob)), copy))
     if digest != blob.sha256:
         raise Conflict(
             f"{what} did not read back with its recorded SHA-256 ({digest} instead of "
@@ -225,7 +239,7 @@ def _write(
 ) -> ExportResult:
     writer = bagit_fmt.BagWriter(path, as_zip, top=f"evidentia-export-{export_id[:8]}")
     try:
-        entries, missing = _media(writer, items, redacted)
+        entries, missing = _media(writer, items, redacted, export_id)
         custody = contents.gather(items, case)
         index = contents.index_json(export_id, case, entries, custody, redacted, left_out)
         by = actor if isinstance(actor, str) else f"{actor} ({actor.get_username()})"
@@ -264,8 +278,32 @@ def _write(
     )
 
 
+def _credentialed(
+    writer: bagit_fmt.BagWriter,
+    name: str,
+    blob: Any,
+    what: str,
+    mime: str,
+    facts: credentials.Facts,
+) -> str | None:
+    """Stream the file into the bag, then, for media C2PA knows, add its content
+    credentials as data/credentials/<name>.c2pa; return that path (or None)."""
+    if not credentials.supported(mime):
+        _stream(writer, name, blob, what)
+        return None
+    with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as copy:
+        _stream(writer, name, blob, what, copy)
+        copy.seek(0)
+        manifest = credentials.try_sign(copy, mime, facts)
+    if manifest is None:
+        return None
+    path = f"credentials/{name}.c2pa"
+    writer.add_bytes(path, manifest)
+    return f"data/{path}"
+
+
 def _media(
-    writer: bagit_fmt.BagWriter, items: list[Item], redacted: bool
+    writer: bagit_fmt.BagWriter, items: list[Item], redacted: bool, export_id: str
 ) -> tuple[list[dict[str, Any]], list[str]]:
     entries: list[dict[str, Any]] = []
     missing: list[str] = []
@@ -278,10 +316,14 @@ def _media(
             "size": item.blob.size,
             "original": None,
             "redacted": None,
+            "credentials": None,
         }
+        facts = credentials.Facts(item.title, str(item.pk), export_id, item.blob.sha256)
         if not redacted:
             name = f"originals/{stem}"
-            _stream(writer, name, item.blob, f"The original of “{item.title}”")
+            entry["credentials"] = _credentialed(
+                writer, name, item.blob, f"The original of “{item.title}”", item.mime, facts
+            )
             entry["original"] = f"data/{name}"
         else:
             version = _newest_redacted(item)
@@ -291,10 +333,17 @@ def _media(
                 name = (
                     f"redacted/{item.pk}_plan{version.plan.number}_{contents.safe_name(item.title)}"
                 )
-                digest = _stream(writer, name, version.blob, f"The redacted copy of “{item.title}”")
+                entry["credentials"] = _credentialed(
+                    writer,
+                    name,
+                    version.blob,
+                    f"The redacted copy of “{item.title}”",
+                    version.blob.mime or item.mime,
+                    dataclasses.replace(facts, redaction_plan=version.plan.number),
+                )
                 entry["redacted"] = {
                     "path": f"data/{name}",
-                    "sha256": digest,
+                    "sha256": version.blob.sha256,
                     "plan": version.plan.number,
                 }
         entries.append(entry)
