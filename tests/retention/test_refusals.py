@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from evidentia.cases import services as cases
 from evidentia.cases.models import CaseStatus
@@ -10,6 +13,7 @@ from evidentia.core.errors import Rejected
 from evidentia.evidence.models import Item
 from evidentia.retention import services
 from evidentia.retention.models import Disposition
+from evidentia.sharing.services import shares
 from tests.evidence.helpers import ingest_bytes
 from tests.retention.conftest import age, category
 
@@ -93,13 +97,19 @@ def test_a_request_needs_a_reason(old_note, carmen):
         services.request_disposition(old_note, carmen, "  ")
 
 
-def test_the_open_share_hook_blocks_with_its_reason(old_note, carmen, monkeypatch):
-    from evidentia.retention.services import schedule
+def share_with_petra(item, carmen, petra):
+    expires = timezone.now() + timedelta(days=30)
+    return shares.create(carmen, grantee=petra, items=[item], expires_at=expires)
 
-    monkeypatch.setattr(
-        schedule, "open_share_or_request_blockers", lambda item: ["it is in open share S-1"]
-    )
-    refused(old_note, carmen, "open share S-1")
+
+def test_an_item_in_a_live_share_is_refused_with_the_reason(old_note, carmen, petra):
+    share_with_petra(old_note, carmen, petra)
+    refused(old_note, carmen, "shared with Petra")
+
+
+def test_a_revoked_share_no_longer_blocks_disposition(old_note, carmen, petra):
+    shares.revoke(carmen, share_with_petra(old_note, carmen, petra))
+    assert services.request_disposition(old_note, carmen, "period ended").state == "requested"
 
 
 def test_a_rejected_request_keeps_the_item(old_note, carmen, cora):

@@ -92,10 +92,18 @@ def active_holds(item: Item) -> QuerySet[LegalHold]:
 
 
 def open_share_or_request_blockers(item: Item) -> list[str]:
-    """HOOK for the sharing app: reasons an item in an open share or an open public-records
-    request may not be disposed of. Shares and records requests do not exist yet, so this
-    returns no blockers; when they land, return one sentence per open share or request."""
-    return []
+    """Reasons an item in a live share (directly, or through a shared case holding it) may
+    not be disposed of: one sentence per share. Open public-records requests will be
+    added here when they exist."""
+    from evidentia.sharing.models import Share
+
+    live = Share.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    shares = live.filter(Q(items=item) | Q(case__items=item)).select_related("grantee")
+    return [
+        f"it is shared with {s.grantee.get_full_name() or s.grantee.get_username()} until "
+        f"{s.expires_at:%Y-%m-%d}; revoke the share first"
+        for s in shares.distinct().order_by("expires_at")
+    ]
 
 
 def blockers(item: Item, now: datetime | None = None, *, check_due: bool = True) -> list[str]:
