@@ -284,6 +284,14 @@ OPEN311_ANONYMOUS_POST = env_bool("EVIDENTIA_OPEN311_ANONYMOUS_POST", False)
 # Reports one keyed Open311 client (an aggregator relaying residents) may post per hour.
 OPEN311_KEY_REPORTS_PER_HOUR = env_int("EVIDENTIA_OPEN311_KEY_REPORTS_PER_HOUR", 1000)
 OPEN311_JURISDICTION = env("EVIDENTIA_OPEN311_JURISDICTION", "") or ""
+# Public records requests: business days to answer, days a release link works, and
+# holidays ("YYYY-MM-DD,...") that do not count as business days.
+RECORDS_DUE_BUSINESS_DAYS = env_int("EVIDENTIA_RECORDS_DUE_BUSINESS_DAYS", 10)
+RECORDS_LINK_DAYS = env_int("EVIDENTIA_RECORDS_LINK_DAYS", 14)
+RECORDS_HOLIDAYS = tuple(
+    d.strip() for d in (env("EVIDENTIA_RECORDS_HOLIDAYS", "") or "").split(",") if d.strip()
+)
+RECORDS_REQUESTS_PER_HOUR = env_int("EVIDENTIA_RECORDS_REQUESTS_PER_HOUR", 5)
 
 EMAIL_BACKEND = env("EVIDENTIA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("EVIDENTIA_FROM_EMAIL", "evidentia@localhost") or "evidentia@localhost"

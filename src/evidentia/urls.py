@@ -25,6 +25,7 @@ urlpatterns = [
     path("retention/", include("evidentia.retention.urls")),
     path("community/", include("evidentia.community.urls")),
     path("exports/", include("evidentia.sharing.urls")),
+    path("public/records/", include("evidentia.sharing.records_public_urls")),
     path("public/uploads/", include("evidentia.community.public_tus_urls")),
     path("public/", include("evidentia.community.public_urls")),
     path("open311/v2/", include("evidentia.community.open311_urls")),

@@ -4,7 +4,15 @@ a resident. Files sent with tus go to /public/uploads/ (public_tus_urls)."""
 from django.urls import path
 
 from evidentia.community.feeds import AlertsFeed, ReportsFeed
-from evidentia.community.public_views import alerts, invite, listing, media, report_form, tracking
+from evidentia.community.public_views import (
+    alerts,
+    invite,
+    listing,
+    media,
+    releases,
+    report_form,
+    tracking,
+)
 
 app_name = "public"
 
@@ -19,4 +27,7 @@ urlpatterns = [
     path("alerts/feed.atom", AlertsFeed(), name="alerts_feed"),
     path("invite/<str:token>/", invite.invite_page, name="invite"),
     path("media/<uuid:media_id>", media.media, name="media"),
+    path("releases/", releases.release_list, name="releases"),
+    path("releases/<uuid:release_id>/video", releases.release_video, name="release_video"),
+    path("releases/<str:key>/", releases.release_detail, name="release"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evidentia.community.views import alerts, invites, media, queue, report
+from evidentia.community.views import alerts, invites, media, queue, releases, report
 
 app_name = "community"
 
@@ -29,4 +29,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/invites/", invites.case_invites, name="case_invites"),
     path("alerts/", alerts.alert_list, name="alerts"),
     path("alerts/<uuid:alert_id>/withdraw", alerts.withdraw, name="alert_withdraw"),
+    path("releases/", releases.release_list, name="releases"),
+    path("releases/new", releases.new, name="release_new"),
+    path("releases/<uuid:release_id>/withdraw", releases.withdraw, name="release_withdraw"),
 ]

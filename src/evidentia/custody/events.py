@@ -195,3 +195,37 @@ LABELS.update(
         SHARE_REFUSED: "Expired or revoked share refused",
     }
 )
+
+# Public releases of redacted footage (issue 6, section 3).
+RELEASE_PUBLISHED = "release.published"
+RELEASE_WITHDRAWN = "release.withdrawn"
+
+LABELS.update(
+    {
+        RELEASE_PUBLISHED: "Redacted footage released to the public",
+        RELEASE_WITHDRAWN: "Public release withdrawn",
+    }
+)
+
+# Public records requests (issue 6, section 4).
+RECORDS_FILED = "records.filed"
+RECORDS_ASSIGNED = "records.assigned"
+RECORDS_SEARCHED = "records.searched"
+RECORDS_ITEM_ATTACHED = "records.item_attached"
+RECORDS_FULFILLED = "records.fulfilled"
+RECORDS_CLOSED = "records.closed"
+RECORDS_DOWNLOADED = "records.downloaded"
+RECORDS_LINK_REFUSED = "records.link_refused"
+
+LABELS.update(
+    {
+        RECORDS_FILED: "Records request received",
+        RECORDS_ASSIGNED: "Records request assigned",
+        RECORDS_SEARCHED: "Records request searched",
+        RECORDS_ITEM_ATTACHED: "Released under a records request",
+        RECORDS_FULFILLED: "Records request fulfilled",
+        RECORDS_CLOSED: "Records request closed",
+        RECORDS_DOWNLOADED: "Records release downloaded",
+        RECORDS_LINK_REFUSED: "Expired records link refused",
+    }
+)

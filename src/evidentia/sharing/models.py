@@ -74,3 +74,87 @@ class WatermarkedCopy(models.Model):
 
     def __str__(self) -> str:
         return f"watermarked copy of {self.item_id} for {self.share_id}"
+
+
+class RecordsRequest(models.Model):
+    """A public-records request: a named requester asks for recordings; a records clerk
+    (a custodian) finds them, attaches approved redacted copies and releases them through
+    an expiring download link (docs/decisions/0017-records-requests.md)."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        IN_REVIEW = "in_review", "In review"
+        FULFILLED = "fulfilled", "Fulfilled"
+        DENIED = "denied", "Denied"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    OPEN = (Status.RECEIVED, Status.IN_REVIEW)
+
+    class Via(models.TextChoices):
+        PUBLIC = "public", "Public form"
+        STAFF = "staff", "Staff intake"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=16, unique=True)
+    code_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    description = models.TextField()
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    location = models.CharField(max_length=300, blank=True)
+    officers = models.CharField(max_length=300, blank=True, help_text="Badge numbers or names.")
+    incident = models.CharField(max_length=100, blank=True, help_text="Incident or case number.")
+    via = models.CharField(max_length=8, choices=Via.choices, default=Via.PUBLIC)
+    received_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    link_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    link_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "received_at"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"records request {self.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()
+
+
+class RecordsItem(models.Model):
+    """An evidence item released under a request, as the chosen redacted version."""
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="attached")
+    item = models.ForeignKey("evidence.Item", on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        "redaction.RedactedVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "item"], name="one_release_per_request_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} in {self.request_id}"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from evidentia.sharing import share_views, views
 
@@ -7,6 +7,7 @@ app_name = "sharing"
 urlpatterns = [
     path("case/<uuid:case_id>", views.export_case, name="export_case"),
     path("item/<uuid:item_id>", views.export_item, name="export_item"),
+    path("records/", include("evidentia.sharing.records_urls")),
     # Shares with prosecutors (share_views.py).
     path("shares/", share_views.index, name="shares"),
     path("shares/new/case/<uuid:case_id>", share_views.new_case_share, name="share_case"),

@@ -5,6 +5,7 @@ from evidentia.community.models.alerts import Alert
 from evidentia.community.models.catalog import Open311Type, Service
 from evidentia.community.models.invites import Invite, InviteFile
 from evidentia.community.models.keys import Open311Key, RateHit
+from evidentia.community.models.releases import Release
 from evidentia.community.models.reports import (
     ModerationEdit,
     Report,
@@ -23,6 +24,7 @@ __all__ = [
     "Open311Key",
     "Open311Type",
     "RateHit",
+    "Release",
     "Report",
     "ReportMedia",
     "ReportUpdate",

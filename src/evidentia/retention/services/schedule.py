@@ -92,18 +92,25 @@ def active_holds(item: Item) -> QuerySet[LegalHold]:
 
 
 def open_share_or_request_blockers(item: Item) -> list[str]:
-    """Reasons an item in a live share (directly, or through a shared case holding it) may
-    not be disposed of: one sentence per share. Open public-records requests will be
-    added here when they exist."""
-    from evidentia.sharing.models import Share
+    """Reasons an item in a live share (directly, or through a shared case holding it), or
+    attached to an open public-records request, may not be disposed of: one sentence each."""
+    from evidentia.sharing.models import RecordsRequest, Share
 
     live = Share.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
     shares = live.filter(Q(items=item) | Q(case__items=item)).select_related("grantee")
-    return [
+    reasons = [
         f"it is shared with {s.grantee.get_full_name() or s.grantee.get_username()} until "
         f"{s.expires_at:%Y-%m-%d}; revoke the share first"
         for s in shares.distinct().order_by("expires_at")
     ]
+    requests = RecordsRequest.objects.filter(
+        status__in=RecordsRequest.OPEN, attached__item=item
+    ).distinct()
+    reasons += [
+        f"it is attached to open public-records request {r.reference}; fulfil or close it first"
+        for r in requests.order_by("received_at")
+    ]
+    return reasons
 
 
 def blockers(item: Item, now: datetime | None = None, *, check_due: bool = True) -> list[str]:
