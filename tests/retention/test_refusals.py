@@ -128,3 +128,15 @@ def test_a_categorys_own_retention_days_apply_when_it_has_no_rule(olivia, carmen
     dui = Category.objects.create(name="DUI", retention_days=30)
     item = age(ingest_bytes(b"dui clip", officer=olivia, category=dui), 31)
     assert services.request_disposition(item, carmen, "period ended").state == "requested"
+
+
+def test_an_item_shared_with_an_outside_address_is_refused_naming_it(old_note, carmen):
+    expires = timezone.now() + timedelta(days=30)
+    shares.create(
+        carmen,
+        grantee=None,
+        recipient_email="defence@example.org",
+        items=[old_note],
+        expires_at=expires,
+    )
+    refused(old_note, carmen, "shared with defence@example.org")

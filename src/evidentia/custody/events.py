@@ -186,6 +186,9 @@ SHARE_CREATED = "share.created"
 SHARE_REVOKED = "share.revoked"
 SHARE_ACCESSED = "share.accessed"
 SHARE_REFUSED = "share.refused"
+# External recipients (a link plus a one-time code; no code or token is ever recorded).
+SHARE_CODE_SENT = "share.code_sent"
+SHARE_CODE_REFUSED = "share.code_refused"
 
 LABELS.update(
     {
@@ -193,6 +196,8 @@ LABELS.update(
         SHARE_REVOKED: "Share revoked",
         SHARE_ACCESSED: "Opened through a share",
         SHARE_REFUSED: "Expired or revoked share refused",
+        SHARE_CODE_SENT: "Share code sent to an external recipient",
+        SHARE_CODE_REFUSED: "Share code refused",
     }
 )
 

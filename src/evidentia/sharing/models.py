@@ -21,9 +21,17 @@ class Share(models.Model):
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="shares"
     )
     items = models.ManyToManyField("evidence.Item", blank=True, related_name="shares")
+    # Exactly one recipient: a prosecutor's account, or an external e-mail address that
+    # opens the share through a secret link plus a one-time code (services/external.py).
     grantee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shares_received"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shares_received",
     )
+    recipient_email = models.EmailField(blank=True)
+    link_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shares_made"
     )
@@ -43,9 +51,28 @@ class Share(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["grantee", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(grantee__isnull=False, recipient_email="")
+                    | (models.Q(grantee__isnull=True) & ~models.Q(recipient_email=""))
+                ),
+                name="share_has_one_recipient",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"share {str(self.pk)[:8]} to {self.grantee}"
+        return f"share {str(self.pk)[:8]} to {self.recipient}"
+
+    @property
+    def external(self) -> bool:
+        return self.grantee_id is None
+
+    @property
+    def recipient(self) -> str:
+        if self.grantee is None:
+            return self.recipient_email
+        return self.grantee.get_full_name() or self.grantee.get_username()
 
     @property
     def live(self) -> bool:
@@ -54,6 +81,28 @@ class Share(models.Model):
     @property
     def downloadable(self) -> bool:
         return self.mode == self.Mode.DOWNLOAD
+
+
+class ShareCode(models.Model):
+    """A one-time code e-mailed to an external recipient; only its keyed hash is kept."""
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    burnt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"code for {self.share_id}"
+
+    @property
+    def usable(self) -> bool:
+        return self.used_at is None and self.burnt_at is None and self.expires_at > timezone.now()
 
 
 class WatermarkedCopy(models.Model):

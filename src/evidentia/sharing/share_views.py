@@ -57,7 +57,13 @@ def _expiry(value: str) -> datetime | None:
 def _new(request: HttpRequest, target: dict[str, object], title: str) -> HttpResponse:
     user = signed_in_user(request)
     default_expiry = (timezone.now() + timedelta(days=30)).date().isoformat()
-    form = {"mode": Share.Mode.VIEW, "expires_at": default_expiry, "notes": "", "grantee": ""}
+    form = {
+        "mode": Share.Mode.VIEW,
+        "expires_at": default_expiry,
+        "notes": "",
+        "grantee": "",
+        "recipient_email": "",
+    }
     errors: dict[str, str] = {}
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in form}
@@ -66,6 +72,7 @@ def _new(request: HttpRequest, target: dict[str, object], title: str) -> HttpRes
             share = shares.create(
                 user,
                 grantee=grantee,
+                recipient_email=form["recipient_email"],
                 mode=form["mode"],
                 expires_at=_expiry(form["expires_at"]),
                 notes=form["notes"],
@@ -77,7 +84,7 @@ def _new(request: HttpRequest, target: dict[str, object], title: str) -> HttpRes
         except EvidentiaError as exc:
             return _refused(request, exc)
         else:
-            messages.success(request, f"Shared with {share.grantee}.")
+            messages.success(request, f"Shared with {share.recipient}.")
             return redirect("sharing:share", share_id=share.pk)
     context = {
         "title": title,
@@ -143,7 +150,7 @@ def revoke(request: HttpRequest, share_id: str) -> HttpResponse:
         found = shares.revoke(user, shares.manage(user, share_id), request)
     except EvidentiaError as exc:
         return _refused(request, exc)
-    messages.success(request, f"The share with {found.grantee} was revoked.")
+    messages.success(request, f"The share with {found.recipient} was revoked.")
     return redirect("sharing:share", share_id=found.pk)
 
 

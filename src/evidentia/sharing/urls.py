@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from evidentia.sharing import share_views, views
+from evidentia.sharing import external_views, share_views, views
 
 app_name = "sharing"
 
@@ -19,5 +19,14 @@ urlpatterns = [
         "shares/<uuid:share_id>/item/<uuid:item_id>/stream",
         share_views.stream,
         name="share_stream",
+    ),
+    # External recipients: a secret link plus a one-time code (external_views.py).
+    path("shared/<str:token>", external_views.open_link, name="external"),
+    path("shared/<str:token>/code", external_views.new_code, name="external_code"),
+    path("shared/<str:token>/download", external_views.download, name="external_download"),
+    path(
+        "shared/<str:token>/item/<uuid:item_id>/stream",
+        external_views.stream,
+        name="external_stream",
     ),
 ]

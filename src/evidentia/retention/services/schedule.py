@@ -99,8 +99,7 @@ def open_share_or_request_blockers(item: Item) -> list[str]:
     live = Share.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
     shares = live.filter(Q(items=item) | Q(case__items=item)).select_related("grantee")
     reasons = [
-        f"it is shared with {s.grantee.get_full_name() or s.grantee.get_username()} until "
-        f"{s.expires_at:%Y-%m-%d}; revoke the share first"
+        f"it is shared with {s.recipient} until {s.expires_at:%Y-%m-%d}; revoke the share first"
         for s in shares.distinct().order_by("expires_at")
     ]
     requests = RecordsRequest.objects.filter(

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -31,7 +33,13 @@ from evidentia.sharing.services import exports
 SHARERS = {Role.CUSTODIAN, Role.INVESTIGATOR, Role.STANDARDS_INVESTIGATOR}
 MAX_DAYS = 365
 OPENED_KEY = "evidentia.shares_opened"
-ACCESS_KINDS = (events.SHARE_ACCESSED, events.PLAYED, events.SHARE_REFUSED)
+ACCESS_KINDS = (
+    events.SHARE_ACCESSED,
+    events.PLAYED,
+    events.SHARE_REFUSED,
+    events.SHARE_CODE_SENT,
+    events.SHARE_CODE_REFUSED,
+)
 
 
 class ShareGone(EvidentiaError):
@@ -65,7 +73,8 @@ def _check_sharer(actor: User, case: Case | None, items: list[Item]) -> None:
 def create(
     actor: User,
     *,
-    grantee: User | None,
+    grantee: User | None = None,
+    recipient_email: str = "",
     case: Case | None = None,
     items: Iterable[Item] = (),
     mode: str = Share.Mode.VIEW,
@@ -76,8 +85,16 @@ def create(
     chosen = list(case.items.all()) if case is not None else list(items)
     _check_sharer(actor, case, chosen)
     errors: dict[str, str] = {}
-    if grantee is None or grantee.role != Role.PROSECUTOR or not grantee.is_active:
-        errors["grantee"] = "Choose a prosecutor with an active account."
+    recipient_email = recipient_email.strip().lower()
+    if grantee is not None and recipient_email:
+        errors["grantee"] = "Choose a prosecutor or enter an e-mail address, not both."
+    elif recipient_email:
+        try:
+            validate_email(recipient_email)
+        except ValidationError:
+            errors["recipient_email"] = "Enter a valid e-mail address."
+    elif grantee is None or grantee.role != Role.PROSECUTOR or not grantee.is_active:
+        errors["grantee"] = "Choose a prosecutor with an active account, or enter an e-mail."
     if mode not in Share.Mode.values:
         errors["mode"] = "Choose view only or view and download."
     now = timezone.now()
@@ -89,11 +106,12 @@ def create(
         errors["items"] = "There is no evidence to share."
     if errors:
         raise Invalid(errors)
-    assert grantee is not None and expires_at is not None
+    assert expires_at is not None
     with transaction.atomic():
         share = Share.objects.create(
             case=case,
             grantee=grantee,
+            recipient_email=recipient_email,
             created_by=actor,
             mode=mode,
             expires_at=expires_at,
@@ -103,7 +121,7 @@ def create(
             share.items.set(chosen)
         detail = {
             "share": str(share.pk),
-            "grantee": grantee.get_username(),
+            "grantee": _who(share),
             "mode": mode,
             "expires_at": expires_at.isoformat(),
         }
@@ -124,7 +142,16 @@ def create(
                 case=case,
                 detail=detail | {"scope": "item"},
             )
+        if share.external:
+            from evidentia.sharing.services import external
+
+            external.send_link(share, request)
     return share
+
+
+def _who(share: Share) -> str:
+    """The recipient as the ledger names them: a username, or the external e-mail."""
+    return share.grantee.get_username() if share.grantee is not None else share.recipient_email
 
 
 def revoke(actor: User, share: Share, request: HttpRequest | None = None) -> Share:
@@ -140,7 +167,7 @@ def revoke(actor: User, share: Share, request: HttpRequest | None = None) -> Sha
             actor=actor,
             request=request,
             case=share.case,
-            detail={"share": str(share.pk), "grantee": share.grantee.get_username()},
+            detail={"share": str(share.pk), "grantee": _who(share)},
         )
     return share
 
@@ -294,8 +321,16 @@ def accesses(share: Share, limit: int = 500) -> list[dict[str, Any]]:
             what = "played" + (" (watermarked)" if detail.get("copy") == "watermarked" else "")
         elif event.kind == events.SHARE_REFUSED:
             what = f"refused: share {detail.get('why', 'not live')} ({detail.get('action')})"
+        elif event.kind == events.SHARE_CODE_SENT:
+            what = "one-time code sent"
+        elif event.kind == events.SHARE_CODE_REFUSED:
+            what = f"code refused: {detail.get('why', '')}"
         else:
             action = detail.get("action", "")
-            what = {"open": "opened the share", "download": "downloaded"}.get(action, action)
+            what = {
+                "open": "opened the share",
+                "download": "downloaded",
+                "play": "played (watermarked)",
+            }.get(action, action)
         rows.append({"event": event, "what": what})
     return rows

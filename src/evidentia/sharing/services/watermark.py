@@ -31,7 +31,7 @@ MARGIN = 4
 
 
 def label(share: Share, when: object = None) -> str:
-    who = share.grantee.get_full_name() or share.grantee.get_username()
+    who = share.recipient
     at = timezone.now() if when is None else when
     return f"SHARED WITH {who} {at:%Y-%m-%d %H:%M}Z".upper()
 
@@ -83,7 +83,7 @@ def burn(source: Path, out: Path, text: str) -> None:
 
 
 def copy_for(
-    user: User, share: Share, item: Item, request: HttpRequest | None = None
+    user: User | str, share: Share, item: Item, request: HttpRequest | None = None
 ) -> playback.Playable:
     """The watermarked copy for this share and item, made now if there is none yet."""
     found = WatermarkedCopy.objects.filter(share=share, item=item).select_related("blob").first()
@@ -110,7 +110,7 @@ def copy_for(
 
 
 def _keep(
-    user: User,
+    user: User | str,
     share: Share,
     item: Item,
     source: Blob,

@@ -1,0 +1,115 @@
+"""What an external recipient sees: the code form behind a share link, then the shared
+evidence (watermarked playback, and a download in download mode). No staff account;
+every request re-checks the link, the share and the code session."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from evidentia.community.public_views.common import gone, not_found, portal, private
+from evidentia.core.errors import EvidentiaError, NotFound
+from evidentia.evidence import media_views
+from evidentia.evidence.services import access
+from evidentia.sharing.models import Share
+from evidentia.sharing.services import external, shares
+
+
+def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    page = render(request, f"sharing/external/{template}", portal(context), status=status)
+    return private(page)
+
+
+def _refused(request: HttpRequest, exc: EvidentiaError) -> HttpResponse:
+    if isinstance(exc, shares.ShareGone):
+        return gone(request, "This share is no longer available", exc.message)
+    if isinstance(exc, NotFound) and exc.message.startswith("This link"):
+        return not_found(request, "share link")
+    return private(
+        render(
+            request,
+            "sharing/external/problem.html",
+            portal({"message": exc.message}),
+            status=exc.status,
+        )
+    )
+
+
+def _share(request: HttpRequest, token: str, what: str) -> Share:
+    found = external.find(token, what, request)
+    if not external.signed_in(request, found):
+        raise external.CodeRefused("Enter your one-time code first.")
+    return found
+
+
+def open_link(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        found = external.find(token, "open", request)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    error = ""
+    if request.method == "POST":
+        try:
+            external.verify(found, request.POST.get("code", ""), request)
+        except EvidentiaError as exc:
+            error = exc.message
+        else:
+            return redirect("sharing:external", token=token)
+    elif external.signed_in(request, found):
+        context = {"share": found, "items": shares.items_of(found), "token": token}
+        return _page(request, "view.html", context)
+    context = {"share": found, "token": token, "error": error}
+    return _page(request, "code.html", context, status=403 if error else 200)
+
+
+@require_POST
+def new_code(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        found = external.find(token, "code", request)
+        external.send_code(found, request)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    context = {"share": found, "token": token, "sent": True, "error": ""}
+    return _page(request, "code.html", context)
+
+
+def stream(request: HttpRequest, token: str, item_id: str) -> HttpResponse:
+    try:
+        found = _share(request, token, "play")
+        item = external.item_of(found, item_id)
+        access.check_not_disposed(item)
+        source = external.copy_for(found, item, request)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    return media_views.ranged_response(
+        request, source, lambda: external.log_played(found, item, request)
+    )
+
+
+@require_POST
+def download(request: HttpRequest, token: str) -> HttpResponse:
+    folder = Path(tempfile.mkdtemp(prefix="share-", dir=settings.FILE_UPLOAD_TEMP_DIR))
+    path = folder / "share.zip"
+    try:
+        found = _share(request, token, "download")
+        result = external.download(found, path, request)
+        handle = open(result.path, "rb")  # noqa: SIM115 - FileResponse closes it
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    finally:
+        if path.exists():
+            os.unlink(path)
+        os.rmdir(folder)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"share-{str(found.pk)[:8]}.zip",
+        content_type="application/zip",
+    )
+    return private(response)
