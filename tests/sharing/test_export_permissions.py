@@ -9,6 +9,7 @@ from evidentia.core.errors import Conflict, NotFound, PermissionDenied
 from evidentia.custody import events
 from evidentia.custody.models import Event
 from evidentia.evidence.services.ingest import Submission, ingest_path
+from evidentia.retention.services import holds
 from evidentia.sharing.services import exports
 
 
@@ -76,3 +77,9 @@ def test_an_original_that_does_not_match_its_hash_is_not_exported(
     with pytest.raises(Conflict, match="recorded SHA-256"):
         exports.export(ivan, items=[clips[0].pk], out=tmp_path / "out" / "bag")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_case_on_legal_hold_can_still_be_exported(ivan, ivans_case, clips, carmen, tmp_path):
+    holds.place_hold(actor=carmen, reason="Litigation hold", case=ivans_case)
+    result = exports.export(ivan, case=ivans_case, out=tmp_path / "held.zip")
+    assert result.path.exists()
