@@ -7,14 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
 from evidentia.community.models import Alert, Invite, Open311Key, Report, Service
-from evidentia.community.services import catalog
-from evidentia.custody import events, ledger
+from evidentia.community.services import catalog, open311_keys
 
 
 class NoDelete(admin.ModelAdmin):
@@ -59,15 +56,6 @@ class ServiceAdmin(NoDelete):
             )
 
 
-def _revoke(key: Open311Key, request: HttpRequest) -> None:
-    ledger.record(
-        events.OPEN311_KEY_REVOKED,
-        actor=request.user,
-        request=request,
-        detail={"key": key.pk, "name": key.name, "prefix": key.prefix},
-    )
-
-
 @admin.register(Open311Key)
 class Open311KeyAdmin(NoDelete):
     list_display = ("name", "prefix", "created_by", "created_at", "revoked_at")
@@ -77,26 +65,15 @@ class Open311KeyAdmin(NoDelete):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a key is made where its secret can be shown once, not here
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        fixed = ("name", "key_hash", "prefix", "created_by", "created_at")
-        return (*fixed, "revoked_at") if obj is not None and obj.revoked_at else fixed
-
-    def save_model(self, request: HttpRequest, obj: Open311Key, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            was = Open311Key.objects.filter(pk=obj.pk).values_list("revoked_at", flat=True).first()
-            super().save_model(request, obj, form, change)
-            if obj.revoked_at and not was:
-                _revoke(obj, request)
+    # Revocation goes through the service (the action below), so it is in the ledger.
+    readonly_fields = ("name", "key_hash", "prefix", "created_by", "created_at", "revoked_at")
 
     @admin.action(description="Revoke the selected keys")
     def revoke(self, request: HttpRequest, queryset: QuerySet[Open311Key]) -> None:
         done = 0
-        with transaction.atomic():
-            for key in queryset.select_for_update().filter(revoked_at__isnull=True):
-                key.revoked_at = timezone.now()
-                key.save(update_fields=["revoked_at"])
-                _revoke(key, request)
-                done += 1
+        for key in queryset.filter(revoked_at__isnull=True):
+            open311_keys.revoke(request.user, key, request)  # type: ignore[arg-type]
+            done += 1
         self.message_user(request, f"{done} key(s) revoked.", messages.SUCCESS)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 MANIFEST = "manifest-sha256.txt"
@@ -79,15 +79,15 @@ def manifest_text(digests: Mapping[str, str]) -> bytes:
 # ------------------------------------------------------------------ writing
 
 
-class _Sink:
-    def open(self, name: str) -> BinaryIO:
-        raise NotImplementedError
+class _Sink(Protocol):
+    """Where payload files go: a directory or a ZIP."""
 
-    def close(self) -> None:
-        raise NotImplementedError
+    def open(self, name: str) -> BinaryIO: ...
+
+    def close(self) -> None: ...
 
 
-class _DirSink(_Sink):
+class _DirSink:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir()
@@ -101,7 +101,7 @@ class _DirSink(_Sink):
         pass
 
 
-class _ZipSink(_Sink):
+class _ZipSink:
     def __init__(self, path: Path, top: str) -> None:
         self.zip = zipfile.ZipFile(path, "x", compression=zipfile.ZIP_STORED, allowZip64=True)
         self.top = top

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from evidentia.accounts.models import User
@@ -76,11 +77,20 @@ def revoke_key(actor: User, prefix: str) -> Open311Key:
             raise NotFound(f"No Open311 key starts with {prefix}.")
         if len(found) > 1:
             raise Conflict(f"More than one key starts with {prefix}: give more characters.")
-        key = found[0]
+        return revoke(actor, found[0])
+
+
+def revoke(actor: User, key: Open311Key, request: HttpRequest | None = None) -> Open311Key:
+    """Revoke one key (a no-op when it already is), with its ledger event."""
+    _require_admin(actor, "revoke Open311 keys", events.OPEN311_KEY_REVOKED)
+    with transaction.atomic():
+        key = Open311Key.objects.select_for_update().get(pk=key.pk)
         if key.revoked_at is None:
             key.revoked_at = timezone.now()
             key.save(update_fields=["revoked_at"])
-            ledger.record(events.OPEN311_KEY_REVOKED, actor=actor, detail=_detail(key))
+            ledger.record(
+                events.OPEN311_KEY_REVOKED, actor=actor, request=request, detail=_detail(key)
+            )
     return key
 
 

@@ -82,18 +82,24 @@ def _rows(rows: Iterable[Event]) -> list[pdf.EventRow]:
     ]
 
 
-def _build(title: str, user: User, items: list[Item], rows: QuerySet[Event]) -> bytes:
-    checkpoint = ledger.sign_checkpoint()
-    last = rows.last()
+def render(
+    title: str,
+    by: str,
+    items: list[Item],
+    rows: Iterable[Event],
+    last_proof: ledger.InclusionProof | None,
+    checkpoint_note: str,
+) -> bytes:
+    """The custody report PDF: the items, their events, and the last event's inclusion
+    proof against the checkpoint whose note is given (pages and export bags alike)."""
     proof = None
-    if last is not None and checkpoint is not None:
-        made = ledger.inclusion_proof(last.seq, checkpoint.tree_size)
+    if last_proof is not None:
         proof = pdf.Proof(
-            seq=made.seq,
-            tree_size=made.tree_size,
-            leaf_hash=made.leaf_hash.hex(),
-            path=[base64.b64encode(h).decode() for h in made.path],
-            checkpoint_note=checkpoint.note,
+            seq=last_proof.seq,
+            tree_size=last_proof.tree_size,
+            leaf_hash=last_proof.leaf_hash.hex(),
+            path=[base64.b64encode(h).decode() for h in last_proof.path],
+            checkpoint_note=checkpoint_note,
             verifier_key=public_verifier_key(),
         )
     return pdf.render(
@@ -101,12 +107,22 @@ def _build(title: str, user: User, items: list[Item], rows: QuerySet[Event]) -> 
             title=title,
             agency=str(settings.AGENCY_NAME),
             generated=rfc3339(timezone.now().replace(microsecond=0)),
-            generated_by=f"{user} ({user.get_username()})",
+            generated_by=by,
             items=[_section(i) for i in items],
             events=_rows(rows),
             proof=proof,
         )
     )
+
+
+def _build(title: str, user: User, items: list[Item], rows: QuerySet[Event]) -> bytes:
+    checkpoint = ledger.sign_checkpoint()
+    last = rows.last()
+    made = None
+    if last is not None and checkpoint is not None:
+        made = ledger.inclusion_proof(last.seq, checkpoint.tree_size)
+    note = checkpoint.note if checkpoint is not None else ""
+    return render(title, f"{user} ({user.get_username()})", items, rows, made, note)
 
 
 def item_report(

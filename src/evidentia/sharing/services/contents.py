@@ -17,9 +17,8 @@ from django.utils import timezone
 from evidentia.cases.models import Case
 from evidentia.core.canonical import rfc3339
 from evidentia.custody import ledger
-from evidentia.custody import report as pdf
 from evidentia.custody.models import Checkpoint, Event
-from evidentia.custody.signing import key_name, public_verifier_key, signing_key
+from evidentia.custody.signing import key_name, signing_key
 from evidentia.evidence.models import Item
 from evidentia.evidence.services import reports
 from evidentia.sharing import verify as fmt
@@ -111,28 +110,8 @@ def statement(export_id: str, index: bytes) -> str:
 def report_pdf(title: str, by: str, items: list[Item], custody: Custody) -> bytes:
     """The custody report (the same builder as the report pages), its proof tied to the
     bag's own checkpoint."""
-    proof = None
-    if custody.proofs:
-        last = custody.proofs[-1]
-        proof = pdf.Proof(
-            seq=last.seq,
-            tree_size=last.tree_size,
-            leaf_hash=last.leaf_hash.hex(),
-            path=[base64.b64encode(h).decode() for h in last.path],
-            checkpoint_note=custody.checkpoint.note,
-            verifier_key=public_verifier_key(),
-        )
-    return pdf.render(
-        pdf.Report(
-            title=title,
-            agency=str(settings.AGENCY_NAME),
-            generated=rfc3339(timezone.now().replace(microsecond=0)),
-            generated_by=by,
-            items=[reports._section(i) for i in items],
-            events=reports._rows(custody.events),
-            proof=proof,
-        )
-    )
+    last = custody.proofs[-1] if custody.proofs else None
+    return reports.render(title, by, items, custody.events, last, custody.checkpoint.note)
 
 
 README = """\

@@ -29,6 +29,7 @@ from evidentia.cases.models import Case
 from evidentia.cases.policy import visible_cases
 from evidentia.core.errors import Conflict, NotFound, PermissionDenied, Rejected
 from evidentia.custody import events, ledger
+from evidentia.custody.signing import public_verifier_key
 from evidentia.evidence import policy
 from evidentia.evidence.models import Item
 from evidentia.evidence.services.access import get_item
@@ -252,7 +253,7 @@ def _write(
             fmt.EVENTS: contents.events_jsonl(custody),
             fmt.PROOFS: contents.proofs_jsonl(custody),
             fmt.CHECKPOINT: custody.checkpoint.note.encode(),
-            fmt.KEY: (contents.public_verifier_key() + "\n").encode(),
+            fmt.KEY: (public_verifier_key() + "\n").encode(),
             fmt.INDEX: index,
             fmt.STATEMENT: contents.statement(export_id, index).encode(),
             fmt.REPORT: contents.report_pdf(title, by, items, custody),
