@@ -1,7 +1,7 @@
 """Tracking codes (the resident's key to their report), public ids and Open311 tokens.
 
-A tracking code is 12 Crockford base32 characters (60 random bits), shown as
-XXXX-XXXX-XXXX. Only its SHA-256 is stored, and lookups go by that hash through a
+A tracking code is 12 Crockford base32 characters (60 random bits), shown in three
+groups of four (7K3M-QQ2X-AB12). Only its SHA-256 is stored, and lookups go by that hash through a
 unique index: a wrong guess costs the same whatever it shares with a real code.
 """
 
