@@ -159,8 +159,8 @@ def test_a_real_celery_worker_processes_what_the_cli_ingested(home, tmp_path, cl
             capture_output=True,
             text=True,
             timeout=120,
-            check=True,
         )
+        assert result.returncode == 0, result.stdout + result.stderr
         item_id = result.stdout.split("ingested as ")[1].split()[0]
         query = (
             "from evidentia.evidence.models import Item\n"
