@@ -61,6 +61,12 @@ INSTALLED_APPS = [
     "evidentia.community",
     "evidentia.sharing",
     "evidentia.retention",
+    "evidentia.standards",
+    "evidentia.useofforce",
+    "evidentia.intervention",
+    "evidentia.cad",
+    "evidentia.transparency",
+    "evidentia.policies",
 ]
 
 MIDDLEWARE = [

@@ -234,3 +234,81 @@ LABELS.update(
         RECORDS_LINK_REFUSED: "Expired records link refused",
     }
 )
+
+# Accountability and transparency (issue 7). Standards events carry ids and digests only,
+# never a complainant's words or contact details.
+COMPLAINT_RECEIVED = "standards.complaint_received"
+COMPLAINT_UPDATED = "standards.complaint_updated"
+COMPLAINT_ASSIGNED = "standards.complaint_assigned"
+COMPLAINT_STATUS_CHANGED = "standards.complaint_status_changed"
+COMPLAINT_EVIDENCE_LINKED = "standards.evidence_linked"
+COMPLAINT_NOTE_ADDED = "standards.note_added"
+COMPLAINT_CLOSED = "standards.complaint_closed"
+ALLEGATION_ADDED = "standards.allegation_added"
+ALLEGATION_UPDATED = "standards.allegation_updated"
+FINDING_RECORDED = "standards.finding_recorded"
+CORRECTIVE_ACTION_RECORDED = "standards.corrective_action_recorded"
+FORCE_REPORT_CREATED = "force.report_created"
+FORCE_REPORT_UPDATED = "force.report_updated"
+FORCE_REPORT_SUBMITTED = "force.report_submitted"
+FORCE_REPORT_APPROVED = "force.report_approved"
+FORCE_REPORT_RETURNED = "force.report_returned"
+FORCE_REPORT_REFERRED = "force.report_referred"
+FORCE_REPORT_FORWARDED = "force.report_forwarded"
+FORCE_RECORDING_MISSING = "force.recording_missing"
+FORCE_TYPES_CHANGED = "force.types_changed"
+EI_RULE_CHANGED = "intervention.rule_changed"
+EI_ALERT_RAISED = "intervention.alert_raised"
+EI_ALERT_FORWARDED = "intervention.alert_forwarded"
+EI_ALERT_VIEWED = "intervention.alert_viewed"
+EI_INTERVENTION_RECORDED = "intervention.recorded"
+CAD_IMPORTED = "cad.imported"
+CAD_IMPORT_REJECTED = "cad.import_rejected"
+CAD_TAGGED = "cad.recording_tagged"
+CAD_POLICY_CHANGED = "cad.policy_changed"
+TRANSPARENCY_REFRESHED = "transparency.refreshed"
+POLICY_PUBLISHED = "policy.version_published"
+POLICY_COMMENT_PERIOD_OPENED = "policy.comment_period_opened"
+POLICY_COMMENT_RECEIVED = "policy.comment_received"
+POLICY_COMMENT_MODERATED = "policy.comment_moderated"
+POLICY_COMMENT_ANSWERED = "policy.comment_answered"
+
+LABELS.update(
+    {
+        COMPLAINT_RECEIVED: "Complaint received",
+        COMPLAINT_UPDATED: "Complaint details changed",
+        COMPLAINT_ASSIGNED: "Complaint assigned",
+        COMPLAINT_STATUS_CHANGED: "Complaint status changed",
+        COMPLAINT_EVIDENCE_LINKED: "Evidence linked to a complaint",
+        COMPLAINT_NOTE_ADDED: "Investigation note added",
+        COMPLAINT_CLOSED: "Complaint closed",
+        ALLEGATION_ADDED: "Allegation added",
+        ALLEGATION_UPDATED: "Allegation changed",
+        FINDING_RECORDED: "Finding recorded",
+        CORRECTIVE_ACTION_RECORDED: "Corrective action recorded",
+        FORCE_REPORT_CREATED: "Use-of-force report started",
+        FORCE_REPORT_UPDATED: "Use-of-force report changed",
+        FORCE_REPORT_SUBMITTED: "Use-of-force report submitted",
+        FORCE_REPORT_APPROVED: "Use-of-force report approved",
+        FORCE_REPORT_RETURNED: "Use-of-force report returned",
+        FORCE_REPORT_REFERRED: "Use-of-force report referred to standards",
+        FORCE_REPORT_FORWARDED: "Use-of-force report forwarded",
+        FORCE_RECORDING_MISSING: "No body-camera recording for a use of force",
+        FORCE_TYPES_CHANGED: "Force type list changed",
+        EI_RULE_CHANGED: "Early-intervention rule changed",
+        EI_ALERT_RAISED: "Early-intervention alert raised",
+        EI_ALERT_FORWARDED: "Early-intervention alert forwarded to the supervisor",
+        EI_ALERT_VIEWED: "Early-intervention alert opened",
+        EI_INTERVENTION_RECORDED: "Intervention recorded",
+        CAD_IMPORTED: "CAD calls imported",
+        CAD_IMPORT_REJECTED: "CAD import rejected",
+        CAD_TAGGED: "Recording linked to a CAD call",
+        CAD_POLICY_CHANGED: "Recording policy changed",
+        TRANSPARENCY_REFRESHED: "Transparency figures refreshed",
+        POLICY_PUBLISHED: "Policy version published",
+        POLICY_COMMENT_PERIOD_OPENED: "Policy opened for public comment",
+        POLICY_COMMENT_RECEIVED: "Public comment received",
+        POLICY_COMMENT_MODERATED: "Public comment moderated",
+        POLICY_COMMENT_ANSWERED: "Agency response to a comment published",
+    }
+)

@@ -72,6 +72,9 @@ class Item(models.Model):
         "accounts.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     device_id = models.CharField(max_length=100, blank=True, db_index=True)
+    incident_number = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="Copied from the CAD call it covers."
+    )
     category = models.ForeignKey(
         "cases.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="items"
     )
