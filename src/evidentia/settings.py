@@ -168,7 +168,9 @@ AXES_SENSITIVE_PARAMETERS = ["code"]
 EVIDENTIA_SUPPORT_CONTACT = env("EVIDENTIA_SUPPORT_CONTACT", "")
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+# The agency's zone: naive times in imported files (CAD exports) are read in it. Stored
+# times are always UTC (rule 8).
+TIME_ZONE = env("EVIDENTIA_TIME_ZONE", "UTC") or "UTC"
 USE_I18N = True
 USE_TZ = True
 
@@ -246,6 +248,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evidentia.retention.tasks.flag_due",
         "schedule": 24 * 3600,
     },
+    "force-check-recordings": {
+        "task": "evidentia.useofforce.tasks.check_recordings",
+        "schedule": 3600,
+    },
+    "cad-tag-recent": {"task": "evidentia.cad.tasks.tag_recent", "schedule": 900},
+    "intervention-evaluate": {
+        "task": "evidentia.intervention.tasks.evaluate",
+        "schedule": 24 * 3600,
+    },
+    "transparency-refresh": {
+        "task": "evidentia.transparency.tasks.refresh",
+        "schedule": 3600,
+    },
 }
 
 # Retention: after a second custodian approves a disposition, queue the crypto-shred at
@@ -298,6 +313,29 @@ RECORDS_HOLIDAYS = tuple(
     d.strip() for d in (env("EVIDENTIA_RECORDS_HOLIDAYS", "") or "").split(",") if d.strip()
 )
 RECORDS_REQUESTS_PER_HOUR = env_int("EVIDENTIA_RECORDS_REQUESTS_PER_HOUR", 5)
+
+# Accountability (issue 7). Professional-standards investigations are due this many days
+# after receipt unless the investigator sets another date.
+STANDARDS_DUE_DAYS = env_int("EVIDENTIA_STANDARDS_DUE_DAYS", 90)
+# A use of force with no body-camera recording within this many minutes of it is flagged;
+# the filing form offers the officer's recordings within this many hours of it.
+FORCE_RECORDING_WINDOW_MINUTES = env_int("EVIDENTIA_FORCE_RECORDING_WINDOW_MINUTES", 30)
+FORCE_CANDIDATE_HOURS = env_int("EVIDENTIA_FORCE_CANDIDATE_HOURS", 2)
+# Recordings link to CAD calls whose window, widened by this much, overlaps them; the
+# periodic tagger looks at recordings ingested in the last CAD_TAG_RECENT_HOURS.
+CAD_TAG_BUFFER_MINUTES = env_int("EVIDENTIA_CAD_TAG_BUFFER_MINUTES", 10)
+CAD_TAG_RECENT_HOURS = env_int("EVIDENTIA_CAD_TAG_RECENT_HOURS", 24)
+# Complaint investigators see recordings of the named officers within this many hours.
+STANDARDS_EVIDENCE_WINDOW_HOURS = env_int("EVIDENTIA_STANDARDS_EVIDENCE_WINDOW_HOURS", 12)
+# Where staff open links sent by e-mail (early-intervention alerts); defaults to the
+# public origin when staff and public share one.
+STAFF_BASE_URL = env("EVIDENTIA_STAFF_BASE_URL", "") or PORTAL_BASE_URL
+# The transparency portal shows counts below this as "<k" (small-count suppression).
+TRANSPARENCY_MIN_COUNT = env_int("EVIDENTIA_TRANSPARENCY_MIN_COUNT", 5)
+TRANSPARENCY_REQUESTS_PER_HOUR = env_int("EVIDENTIA_TRANSPARENCY_REQUESTS_PER_HOUR", 600)
+# Public comment on published policies (/public/policies/), per address and hour.
+POLICY_COMMENTS_PER_HOUR = env_int("EVIDENTIA_POLICY_COMMENTS_PER_HOUR", 10)
+POLICY_PAGES_PER_HOUR = env_int("EVIDENTIA_POLICY_PAGES_PER_HOUR", 600)
 
 EMAIL_BACKEND = env("EVIDENTIA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("EVIDENTIA_FROM_EMAIL", "evidentia@localhost") or "evidentia@localhost"

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from evidentia.api import api
+from evidentia.core.accountability import hub
 from evidentia.evidence import views as evidence_views
 
 admin.site.site_header = "Evidentia administration"
@@ -25,6 +26,7 @@ urlpatterns = [
     path("retention/", include("evidentia.retention.urls")),
     path("community/", include("evidentia.community.urls")),
     path("exports/", include("evidentia.sharing.urls")),
+    path("accountability/", hub, name="accountability"),
     path("standards/", include("evidentia.standards.urls")),
     path("force/", include("evidentia.useofforce.urls")),
     path("intervention/", include("evidentia.intervention.urls")),

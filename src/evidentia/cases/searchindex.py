@@ -21,7 +21,9 @@ from evidentia.cases.models import Case, CaseItem, ItemTag, Note, SearchDoc
 from evidentia.evidence.models import Item
 
 # Fields of Item whose change alters its document.
-INDEXED_FIELDS = frozenset({"title", "original_name", "description", "officer", "officer_id"})
+INDEXED_FIELDS = frozenset(
+    {"title", "original_name", "description", "officer", "officer_id", "incident_number"}
+)
 # The snippet markers are control characters, so stored text must never contain them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -43,7 +45,12 @@ def build_doc(
 ) -> SearchDoc:
     cases = list(cases)
     title = item.title if item.original_name in item.title else f"{item.title} {item.original_name}"
-    keys = [*tags, *(c.number for c in cases), *(c.incident_number for c in cases)]
+    keys = [
+        *tags,
+        item.incident_number,
+        *(c.number for c in cases),
+        *(c.incident_number for c in cases),
+    ]
     return SearchDoc(
         item_id=item.pk,
         title=_text(title),

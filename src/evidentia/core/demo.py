@@ -24,6 +24,10 @@ from evidentia.evidence.gps import parse_track
 from evidentia.evidence.services import fixity
 from evidentia.evidence.services.ingest import Submission, ingest_path
 from evidentia.evidence.services.processing import process
+from evidentia.intervention.services.evaluate import evaluate
+from evidentia.policies import demo as policies_demo
+from evidentia.synthetic import accountability as synthetic
+from evidentia.transparency.services.refresh import refresh
 
 USERS = [  # username, role, unit, badge, first, last
     ("admin", Role.ADMIN, None, "", "Ada", "Admin"),
@@ -59,6 +63,13 @@ def seed(clips: int = 12, say=print) -> bool:  # type: ignore[no-untyped-def]
     items = _clips(users, clips, say)
     _cases(users, items)
     community_demo.seed(users, units, say)
+    # About a year of synthetic history (no ledger events) for the portal and dashboards.
+    synthetic.generate(end=datetime.now(UTC).date(), units=list(units.values()), say=say)
+    policies_demo.seed(users, say)
+    outcome = evaluate()
+    say(f"Early intervention: {len(outcome.raised)} alerts raised.")
+    refresh()
+    say("Transparency figures published.")
     report = fixity.run(trigger="demo")
     say(f"Fixity: {report.checked} blobs checked, {report.failed} failed.")
     ledger.sign_checkpoint()

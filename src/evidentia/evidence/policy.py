@@ -6,7 +6,8 @@
 - investigators and standards investigators see the items of cases they belong to;
 - restricted cases hide their items from everyone who is not a member, custodians too;
 - files residents sent with community reports are visible to the staff who work those
-  reports (community/services/_common.py); complaints' files only to standards and admins.
+  reports (community/services/_common.py); complaints' files only to standards and admins;
+- standards investigators also see the recordings linked to complaints (ComplaintEvidence).
 Prosecutors see and play exactly the items of their live shares (sharing/models.py:
 items shared one by one, or every item of a shared case), and download them only
 through a share in download mode (docs/decisions/0015-shares.md).
@@ -46,6 +47,13 @@ def _report_items(restricted: bool) -> QuerySet[Any]:
     return ReportMedia.objects.filter(report__restricted=restricted).values("item_id")
 
 
+def _complaint_items() -> QuerySet[Any]:
+    """Recordings a standards investigator linked to a complaint (standards/models.py)."""
+    from evidentia.standards.models import ComplaintEvidence
+
+    return ComplaintEvidence.objects.values("item_id")
+
+
 def _shared_items(user: User, *, download: bool = False) -> Q:
     """Items the user holds a live share for (a share in download mode, if asked)."""
     from django.utils import timezone
@@ -78,7 +86,7 @@ def visible_items(user: User) -> QuerySet[Item]:
     elif user.role == Role.INVESTIGATOR:
         rule = member | Q(pk__in=_report_items(False))
     elif user.role == Role.STANDARDS_INVESTIGATOR:
-        rule = member | Q(pk__in=_report_items(True))
+        rule = member | Q(pk__in=_report_items(True)) | Q(pk__in=_complaint_items())
     elif user.role == Role.PROSECUTOR:
         return items.filter(_shared_items(user))
     else:

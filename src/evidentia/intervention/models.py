@@ -32,6 +32,10 @@ class Rule(models.Model):
     )
     window_days = models.PositiveIntegerField()
     alpha = models.FloatField(default=0.05, help_text="PEER: significance level.")
+    fdr_correction = models.BooleanField(
+        default=True,
+        help_text="PEER: Benjamini-Hochberg correction across each unit's officers.",
+    )
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
@@ -73,15 +77,32 @@ class Alert(models.Model):
         related_name="+",
         help_text="Who it is routed to.",
     )
+    unit = models.ForeignKey(
+        "accounts.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The officer's unit when the alert was raised.",
+    )
     window_start = models.DateField()
     window_end = models.DateField()
     count = models.PositiveIntegerField()
     calls = models.PositiveIntegerField(null=True, blank=True, help_text="Calls handled.")
     expected = models.FloatField(null=True, blank=True, help_text="PEER: expected count.")
     p_value = models.FloatField(null=True, blank=True)
+    p_adjusted = models.FloatField(
+        null=True, blank=True, help_text="PEER: Benjamini-Hochberg adjusted p (q-value)."
+    )
     supporting = models.JSONField(default=list, help_text="[{kind, id, reference, date}]")
     restricted = models.BooleanField(default=False, help_text="Includes complaints.")
     status = models.CharField(max_length=8, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    forwarded_at = models.DateTimeField(
+        null=True, blank=True, help_text="Restricted: when standards forwarded it."
+    )
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     intervention = models.CharField(max_length=16, choices=Intervention.choices, blank=True)
     intervention_note = models.TextField(blank=True)
     outcome = models.TextField(blank=True)

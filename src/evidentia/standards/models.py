@@ -74,6 +74,9 @@ class Complaint(models.Model):
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     incident_at = models.DateTimeField(null=True, blank=True)
     location = models.CharField(max_length=300, blank=True)
+    incident_number = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="CAD/incident number, if known."
+    )
     district = models.CharField(max_length=40, blank=True, db_index=True)
     status = models.CharField(
         max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED

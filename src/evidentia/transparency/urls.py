@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from evidentia.transparency import views
 
 app_name = "transparency"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.status, name="status"),
+    path("refresh", views.refresh, name="refresh"),
+]

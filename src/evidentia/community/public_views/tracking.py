@@ -19,6 +19,7 @@ from evidentia.community.public_views import streaming
 from evidentia.community.public_views.common import not_found, page, private, too_many
 from evidentia.community.services import codes, grants, public, ratelimit, reports
 from evidentia.community.services.reports import MAX_DESCRIPTION
+from evidentia.standards.services.public import complaint_view
 
 K = ReportUpdate.Kind
 
@@ -72,6 +73,9 @@ def _render(
 ) -> HttpResponse:
     room = _room(report)
     path = reverse("public:track", args=[code])
+    # A complaint about an officer: the resident sees only its status and, once closed,
+    # the closing letter (standards/services/public.py): no replies, findings or names.
+    complaint = complaint_view(report)
     context = {
         "nav": "track",
         "report": report,
@@ -80,7 +84,8 @@ def _render(
         "new": request.GET.get("new") == "1",
         "link": request.build_absolute_uri(path),
         "files": ReportMedia.objects.filter(report=report).select_related("item"),
-        "conversation": _conversation(report),
+        "conversation": [] if complaint else _conversation(report),
+        "complaint": complaint,
         "room": room,
         "upload_grant": grants.upload_token(grants.report_key(report)) if room else "",
         "upload_scope": grants.upload_scope(grants.report_key(report)),

@@ -184,6 +184,10 @@ def file_report(
                     updated_at=now,
                 )
                 _record(events.REPORT_FILED, report, actor, {"via": new.via})
+                if restricted:  # a complaint about an officer: standards opens it
+                    from evidentia.standards.services import intake
+
+                    intake.on_report_filed(report, actor=actor, request=request)
                 break
         except IntegrityError:
             code = codes.new_code()

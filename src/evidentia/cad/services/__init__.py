@@ -1,0 +1,1 @@
+"""The CAD app's services: the one door for imports, tagging and policy changes."""

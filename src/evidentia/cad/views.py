@@ -1,0 +1,293 @@
+"""CAD pages: import (upload, map columns, result), recording policy, compliance report.
+Every change goes through `cad.services`."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from evidentia.accounts.auth import signed_in_user, staff_required
+from evidentia.cad.models import CallTypePolicy, Import
+from evidentia.cad.services import access, compliance, csvfile, imports, policies
+from evidentia.core.errors import EvidentiaError, NotFound, Rejected
+
+SESSION_KEY = "cad_uploads"
+RECENT = 20
+BY = (("call_type", "Call type"), ("unit", "Unit"), ("officer", "Officer"))
+
+
+def _error(request: HttpRequest, exc: EvidentiaError) -> HttpResponse:
+    return render(
+        request, "cad/error.html", {"nav": "cad", "message": exc.message}, status=exc.status
+    )
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.UPLOAD_DIR) / "cad"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _upload_path(request: HttpRequest, token: str) -> tuple[Path, str]:
+    """The saved upload a token names, only for the session that uploaded it."""
+    saved = request.session.get(SESSION_KEY, {})
+    if token not in saved:
+        raise NotFound("That upload has expired or is not yours. Upload the file again.")
+    path = _upload_dir() / f"{uuid.UUID(token)}.csv"
+    if not path.exists():
+        raise NotFound("That upload has expired. Upload the file again.")
+    return path, saved[token]
+
+
+def _import_page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
+    context = {
+        "nav": "cad",
+        "error": error,
+        "imports": Import.objects.select_related("imported_by")[:RECENT],
+        "modes": Import.Mode.choices,
+    }
+    return render(request, "cad/import.html", context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    try:
+        access.check_import(user)
+    except EvidentiaError as exc:
+        return _error(request, exc)
+    if request.method != "POST":
+        return _import_page(request)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _import_page(request, "Choose a CSV file to import.", 422)
+    token = str(uuid.uuid4())
+    path = _upload_dir() / f"{token}.csv"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        with path.open("rb") as stream:
+            headers = csvfile.read_headers(stream)
+    except Rejected as exc:
+        path.unlink(missing_ok=True)
+        return _import_page(request, exc.message, exc.status)
+    saved = request.session.get(SESSION_KEY, {})
+    saved[token] = upload.name or "upload.csv"
+    request.session[SESSION_KEY] = saved
+    return _mapping_page(request, token, saved[token], headers, csvfile.default_mapping(headers))
+
+
+def _mapping_page(
+    request: HttpRequest,
+    token: str,
+    name: str,
+    headers: list[str],
+    mapping: dict[str, str],
+    mode: str = Import.Mode.ALL_OR_NOTHING,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    fields = [
+        {"name": f, "required": f in csvfile.REQUIRED, "column": mapping.get(f, "")}
+        for f in csvfile.FIELDS
+    ]
+    context = {
+        "nav": "cad",
+        "token": token,
+        "file_name": name,
+        "headers": headers,
+        "fields": fields,
+        "modes": Import.Mode.choices,
+        "mode": mode,
+        "error": error,
+    }
+    return render(request, "cad/mapping.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def run_view(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    token = request.POST.get("token", "")
+    try:
+        access.check_import(user)
+        path, name = _upload_path(request, token)
+    except (EvidentiaError, ValueError) as exc:
+        return _error(request, exc if isinstance(exc, EvidentiaError) else NotFound("No upload."))
+    mapping = {f: request.POST.get(f"map_{f}", "") for f in csvfile.FIELDS}
+    mode = request.POST.get("mode", Import.Mode.ALL_OR_NOTHING)
+    with path.open("rb") as stream:
+        headers = csvfile.read_headers(stream)
+        try:
+            csvfile.check_mapping(headers, mapping)
+            imp = imports.import_file(
+                stream, file_name=name, actor=user, mode=mode, mapping=mapping, request=request
+            )
+        except Rejected as exc:
+            return _mapping_page(
+                request, token, name, headers, mapping, mode, exc.message, exc.status
+            )
+    path.unlink(missing_ok=True)
+    saved = request.session.get(SESSION_KEY, {})
+    saved.pop(token, None)
+    request.session[SESSION_KEY] = saved
+    return redirect("cad:import_result", import_id=imp.pk)
+
+
+@staff_required
+@require_safe
+def result_view(request: HttpRequest, import_id: str) -> HttpResponse:
+    user = signed_in_user(request)
+    try:
+        access.check_import(user)
+        imp = Import.objects.filter(pk=import_id).select_related("imported_by").first()
+        if imp is None:
+            raise NotFound("No such import.")
+    except EvidentiaError as exc:
+        return _error(request, exc)
+    errors = [e for e in imp.errors if e.get("level", "error") == "error"]
+    warnings = [e for e in imp.errors if e.get("level") == "warning"]
+    context = {"nav": "cad", "imp": imp, "errors": errors, "warnings": warnings}
+    return render(request, "cad/result.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def policies_view(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    try:
+        access.check_read(user)
+    except EvidentiaError as exc:
+        return _error(request, exc)
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            policy = policies.set_policy(
+                request.POST.get("call_type", ""),
+                actor=user,
+                must_record=request.POST.get("must_record") == "on",
+                late_after_seconds=request.POST.get("late_after_seconds", "120"),
+                min_coverage=request.POST.get("min_coverage_percent", "50"),
+                request=request,
+            )
+        except EvidentiaError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, f"Recording policy for {policy.call_type} saved.")
+            return redirect("cad:policies")
+    context = {
+        "nav": "cad",
+        "policies": CallTypePolicy.objects.all(),
+        "unnamed": policies.call_types_without_policy(),
+        "editor": access.can_edit_policy(user),
+        "error": error,
+    }
+    return render(request, "cad/policies.html", context, status=status)
+
+
+def _range(request: HttpRequest) -> tuple[datetime, datetime, str, str]:
+    """[start, end) from ?start=&end= dates (inclusive days), default the last 30 days."""
+    zone = timezone.get_default_timezone()
+    today = timezone.localdate()
+    try:
+        first = datetime.strptime(request.GET.get("start", ""), "%Y-%m-%d").date()
+    except ValueError:
+        first = today - timedelta(days=29)
+    try:
+        last = datetime.strptime(request.GET.get("end", ""), "%Y-%m-%d").date()
+    except ValueError:
+        last = today
+    if last < first:
+        raise Rejected("The end date is before the start date.")
+    start = datetime.combine(first, time.min, zone)
+    end = datetime.combine(last + timedelta(days=1), time.min, zone)
+    return start, end, first.isoformat(), last.isoformat()
+
+
+def _sorted(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+    if sort == "name":
+        return sorted(rows, key=lambda r: r["label"].lower())
+    if sort == "late":
+        return sorted(rows, key=lambda r: (-(r["late_share"] or 0), r["label"]))
+    if sort == "short":
+        return sorted(rows, key=lambda r: (-(r["short_share"] or 0), r["label"]))
+    return rows  # worst recorded share first, as summary() returns them
+
+
+@staff_required
+@require_safe
+def compliance_view(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    try:
+        access.check_read(user)
+        start, end, first, last = _range(request)
+    except EvidentiaError as exc:
+        return _error(request, exc)
+    if request.GET.get("format") == "csv":
+        by = request.GET.get("by", "unit")
+        if by not in dict(BY):
+            return _error(request, Rejected("by must be call_type, unit or officer."))
+        return _csv(compliance.summary(start, end, by=by), by, first, last)
+    sort = request.GET.get("sort", "worst")
+    tables = [
+        {"by": by, "title": title, "rows": _sorted(compliance.summary(start, end, by=by), sort)}
+        for by, title in BY
+    ]
+    context = {
+        "nav": "cad",
+        "start": first,
+        "end": last,
+        "sort": sort,
+        "tables": tables,
+        "totals": compliance.totals(start, end),
+        "must_record": CallTypePolicy.objects.filter(must_record=True).count(),
+    }
+    return render(request, "cad/compliance.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: Any) -> Any:
+    # A spreadsheet runs a cell starting with = + - @ as a formula; call types come from
+    # imported files, so such text is quoted.
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _csv(rows: list[dict[str, Any]], by: str, first: str, last: str) -> HttpResponse:
+    columns = [
+        "label", "assignments", "recorded", "unrecorded", "late", "short",
+        "recorded_share", "late_share", "short_share",
+    ]  # fmt: skip
+    writer = csv.writer(_Echo())
+    lines = [writer.writerow([by, *columns[1:]])]
+    lines += [writer.writerow([_cell(r[c]) for c in columns]) for r in rows]
+    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="bodycam-compliance-{by}-{first}-{last}.csv"'
+    )
+    return response
+
+
+@staff_required
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    return redirect("cad:compliance")

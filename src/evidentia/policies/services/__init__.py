@@ -1,0 +1,1 @@
+"""The one door for every change to published policies (see the package modules)."""

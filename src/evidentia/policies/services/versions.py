@@ -1,0 +1,204 @@
+"""Policies and their versions: create, publish a new version, compare two. Only an
+administrator publishes; every publication is a ledger event."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.text import slugify
+
+from evidentia.accounts.models import Role, User
+from evidentia.community.services._common import digest
+from evidentia.core.errors import Conflict, NotFound, PermissionDenied, Rejected
+from evidentia.custody import events, ledger
+from evidentia.policies.models import Policy, PolicyVersion
+
+MAX_TITLE = 200
+MAX_BODY = 200_000
+MAX_NOTE = 300
+# Word-level diffs are quadratic at worst; past this many tokens compare whole lines.
+WORD_DIFF_TOKENS = 40_000
+
+
+def can_manage(user: User | None) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role == Role.ADMIN)
+
+
+def check_manage(user: User | None) -> None:
+    if not can_manage(user):
+        raise PermissionDenied("Only an administrator manages published policies.")
+
+
+def published() -> QuerySet[Policy]:
+    """Policies the public sees: those with at least one version."""
+    return Policy.objects.filter(versions__isnull=False).distinct()
+
+
+def current(policy: Policy) -> PolicyVersion | None:
+    return policy.versions.order_by("-number").first()
+
+
+def get_version(policy: Policy, number: Any) -> PolicyVersion:
+    try:
+        return policy.versions.get(number=int(number))
+    except (TypeError, ValueError, PolicyVersion.DoesNotExist):
+        raise NotFound(f"{policy.title} has no version {number}.") from None
+
+
+def _text(value: str, limit: int, what: str, *, required: bool = True) -> str:
+    # Normalise line endings so a pasted Windows text does not diff as all-changed.
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if required and not value:
+        raise Rejected(f"Give the {what}.")
+    if len(value) > limit:
+        raise Rejected(f"Keep the {what} under {limit:,} characters.")
+    return value
+
+
+def _effective(value: date | str | None) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise Rejected("Give the effective date as YYYY-MM-DD.") from None
+
+
+def create_policy(
+    *,
+    title: str,
+    body: str,
+    actor: User,
+    slug: str = "",
+    summary: str = "",
+    change_note: str = "",
+    effective_on: date | str | None = None,
+    request: HttpRequest | None = None,
+) -> PolicyVersion:
+    """A new policy and its first version, published at once."""
+    check_manage(actor)
+    title = _text(title, MAX_TITLE, "title")
+    slug = slugify(slug or title)[:60].strip("-")
+    if not slug:
+        raise Rejected("Give a title with letters or digits in it.")
+    summary = _text(summary, 2000, "summary", required=False)
+    try:
+        with transaction.atomic():
+            policy = Policy.objects.create(slug=slug, title=title, summary=summary)
+            return _publish(
+                policy, body, change_note or "First published.", effective_on, actor, request
+            )
+    except IntegrityError:
+        raise Conflict(f"A policy with the address {slug!r} exists: choose another.") from None
+
+
+def publish_version(
+    policy: Policy,
+    *,
+    body: str,
+    actor: User,
+    change_note: str = "",
+    effective_on: date | str | None = None,
+    request: HttpRequest | None = None,
+) -> PolicyVersion:
+    check_manage(actor)
+    with transaction.atomic():
+        return _publish(policy, body, change_note, effective_on, actor, request)
+
+
+def _publish(
+    policy: Policy,
+    body: str,
+    note: str,
+    effective_on: date | str | None,
+    actor: User,
+    request: HttpRequest | None,
+) -> PolicyVersion:
+    body = _text(body, MAX_BODY, "policy text")
+    note = _text(note, MAX_NOTE, "change note")
+    effective = _effective(effective_on)
+    Policy.objects.select_for_update().filter(pk=policy.pk).first()  # number versions in turn
+    last = current(policy)
+    if last is not None and last.body == body:
+        raise Rejected(f"The text is the same as version {last.number}: nothing to publish.")
+    version = PolicyVersion.objects.create(
+        policy=policy,
+        number=(last.number + 1) if last else 1,
+        body=body,
+        change_note=note,
+        effective_on=effective,
+        published_at=timezone.now(),
+        published_by=actor,
+    )
+    ledger.record(
+        events.POLICY_PUBLISHED,
+        actor=actor,
+        request=request,
+        detail={
+            "policy": policy.slug,
+            "version": version.number,
+            "body_sha256": digest(body),
+            "effective_on": effective.isoformat() if effective else None,
+        },
+    )
+    return version
+
+
+# ------------------------------------------------------------------------------ diff
+
+
+@dataclass(frozen=True)
+class Piece:
+    op: str  # "same", "ins" or "del"
+    text: str
+
+
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def diff(old: str, new: str) -> list[Piece]:
+    """Word-level changes from `old` to `new`, as plain text pieces; the template
+    escapes them, so markup in a policy's text shows as text."""
+    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    if len(a) + len(b) > WORD_DIFF_TOKENS:
+        a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    # (kind, old text, new text). Changes alternate with equal runs; a run that is only
+    # whitespace between two changes joins them, so "every contact" reads as one change.
+    runs: list[tuple[str, str, str]] = []
+    for n, (tag, i1, i2, j1, j2) in enumerate(ops):
+        old_part, new_part = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if tag == "equal" and not (0 < n < len(ops) - 1 and old_part.isspace()):
+            runs.append(("same", old_part, old_part))
+        elif runs and runs[-1][0] == "change":
+            runs[-1] = ("change", runs[-1][1] + old_part, runs[-1][2] + new_part)
+        else:
+            runs.append(("change", old_part, new_part))
+    pieces: list[Piece] = []
+    for kind, removed, added in runs:
+        if kind == "same":
+            pieces.append(Piece("same", removed))
+            continue
+        if removed:
+            pieces.append(Piece("del", removed))
+        if added:
+            pieces.append(Piece("ins", added))
+    return pieces
+
+
+def diff_stats(pieces: list[Piece]) -> dict[str, int]:
+    words = {"ins": 0, "del": 0}
+    for p in pieces:
+        if p.op in words:
+            words[p.op] += len(re.findall(r"\w+", p.text))
+    return {"added": words["ins"], "removed": words["del"]}

@@ -1,0 +1,1 @@
+"""The transparency portal's services: the refresh (the only writer of `Dataset`)."""
