@@ -16,6 +16,7 @@ from evidentia.core.errors import NotFound, PermissionDenied
 from evidentia.custody import ledger
 from evidentia.custody.models import Event
 from evidentia.custody.signing import public_verifier_key
+from evidentia.custody.visibility import may_read, visible_events
 
 router = Router(tags=["custody"])
 custody_read = ApiAuth("custody:read")
@@ -116,7 +117,7 @@ def event_list(
         found = visible_case(user, case)
         item_ids = list(found.items.values_list("pk", flat=True))
         rows = Event.objects.filter(case_id=found.pk) | Event.objects.filter(item_id__in=item_ids)
-        rows = rows.order_by("seq")
+        rows = visible_events(rows, user).order_by("seq")
     else:
         raise NotFound("Ask for the events of one item (?item=) or one case (?case=).")
     return [_event_out(e) for e in rows[:5000]]
@@ -134,10 +135,13 @@ def _event_out(e: Event) -> dict[str, Any]:
 
 
 def _check_event_access(request: HttpRequest, event: Event) -> None:
-    """Auditors may prove any event; others only events about what they can see."""
+    """Auditors may prove any event outside restricted matters; others only events
+    about what they can see. A restricted event reads as missing (404), not refused."""
     from evidentia.evidence.policy import visible_items
 
     user = signed_in_user(request)
+    if not may_read(user, event):
+        raise NotFound("No such event.")
     if user.role in (Role.AUDITOR, Role.ADMIN, Role.CUSTODIAN):
         return
     if event.item_id and visible_items(user).filter(pk=event.item_id).exists():

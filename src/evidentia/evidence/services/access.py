@@ -11,6 +11,7 @@ from evidentia.accounts.models import User
 from evidentia.core.errors import EvidentiaError, NotFound, PermissionDenied
 from evidentia.custody import events, ledger
 from evidentia.custody.models import Event
+from evidentia.custody.visibility import visible_events
 from evidentia.evidence import policy
 from evidentia.evidence.models import Item
 from evidentia.evidence.vaultio import ref, vault
@@ -59,7 +60,7 @@ def custody_events(user: User, item: Item) -> QuerySet[Event]:
     """The ledger events about an item the user may see."""
     if not policy.can_view(user, item):
         raise NotFound("No such evidence item, or you do not have access to it.")
-    return Event.objects.filter(item_id=item.pk).order_by("seq")
+    return visible_events(Event.objects.filter(item_id=item.pk), user).order_by("seq")
 
 
 def download(

@@ -19,6 +19,7 @@ from evidentia.custody import events, ledger
 from evidentia.custody import report as pdf
 from evidentia.custody.models import Event
 from evidentia.custody.signing import public_verifier_key
+from evidentia.custody.visibility import visible_events
 from evidentia.evidence.models import Item
 from evidentia.evidence.services.access import get_item
 from evidentia.redaction.models import RedactedVersion
@@ -137,7 +138,7 @@ def item_report(
             item=item,
             detail={"scope": "item", "sha256": item.blob.sha256},
         )
-    rows = Event.objects.filter(item_id=item.pk).order_by("seq")
+    rows = visible_events(Event.objects.filter(item_id=item.pk), user).order_by("seq")
     return item, _build(f"Custody report: {item.title}", user, [item], rows)
 
 
@@ -154,7 +155,6 @@ def case_report(
             detail={"scope": "case", "number": case.number},
         )
     items = list(case.items.select_related("blob", "officer").order_by("recorded_at"))
-    rows = Event.objects.filter(Q(case_id=case.pk) | Q(item_id__in=[i.pk for i in items])).order_by(
-        "seq"
-    )
+    about = Q(case_id=case.pk) | Q(item_id__in=[i.pk for i in items])
+    rows = visible_events(Event.objects.filter(about), user).order_by("seq")
     return case, _build(f"Custody report: case {case.number} — {case.title}", user, items, rows)

@@ -19,6 +19,7 @@ from evidentia.core.canonical import rfc3339
 from evidentia.custody import ledger
 from evidentia.custody.models import Checkpoint, Event
 from evidentia.custody.signing import key_name, signing_key
+from evidentia.custody.visibility import outside_restricted
 from evidentia.evidence.models import Item
 from evidentia.evidence.services import reports
 from evidentia.sharing import verify as fmt
@@ -46,7 +47,8 @@ def gather(items: list[Item], case: Case | None) -> Custody:
     about = Q(item_id__in=[i.pk for i in items])
     if case is not None:
         about |= Q(case_id=case.pk, item_id__isnull=True)
-    rows = list(Event.objects.filter(about, seq__lt=checkpoint.tree_size).order_by("seq"))
+    covered = Event.objects.filter(about, seq__lt=checkpoint.tree_size)
+    rows = list(outside_restricted(covered).order_by("seq"))
     proofs = [ledger.inclusion_proof(e.seq, checkpoint.tree_size) for e in rows]
     return Custody(checkpoint, rows, proofs)
 
