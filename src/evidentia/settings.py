@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "evidentia.cad",
     "evidentia.transparency",
     "evidentia.policies",
+    "evidentia.analytics",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,7 @@ urlpatterns = [
     path("cad/", include("evidentia.cad.urls")),
     path("transparency/", include("evidentia.transparency.urls")),
     path("policies/", include("evidentia.policies.urls")),
+    path("analytics/", include("evidentia.analytics.urls")),
     path("public/records/", include("evidentia.sharing.records_public_urls")),
     path("public/transparency/", include("evidentia.transparency.public_urls")),
     path("public/policies/", include("evidentia.policies.public_urls")),

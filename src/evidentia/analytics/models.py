@@ -1,0 +1,91 @@
+"""Incidents for analysis (imported calls and reports, or the agency's CAD calls) and
+the imports that brought them. Calls and reports are not crime: every page says so."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Dataset(models.Model):
+    """One source of incidents, with the projected CRS its x/y are in (for grids)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    epsg = models.PositiveIntegerField(
+        help_text="CRS of x/y: a projected system in feet or metres (e.g. 2913)."
+    )
+    units = models.CharField(max_length=8, default="ft", help_text="ft or m")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportRun(models.Model):
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all", "Import nothing if any row is bad"
+        SKIP_BAD = "skip", "Import the good rows, report the bad"
+
+    class State(models.TextChoices):
+        DONE = "done", "Imported"
+        REJECTED = "rejected", "Rejected (nothing imported)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="imports")
+    file_name = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    mapping = models.JSONField(default=dict)
+    mode = models.CharField(max_length=4, choices=Mode.choices)
+    state = models.CharField(max_length=10, choices=State.choices)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, help_text="[{line, reason}]")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} into {self.dataset}"
+
+
+class Incident(models.Model):
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="incidents")
+    key = models.CharField(
+        max_length=64, help_text="The source's id, or a digest of the row: re-imports match it."
+    )
+    occurred_at = models.DateTimeField(db_index=True)
+    date_only = models.BooleanField(default=False, help_text="The source gave a date, no time.")
+    category = models.CharField(max_length=120, db_index=True)
+    subcategory = models.CharField(max_length=120, blank=True)
+    x = models.FloatField(help_text="In the dataset's CRS.")
+    y = models.FloatField()
+    lat = models.FloatField()
+    lon = models.FloatField()
+    area_unit = models.CharField(max_length=60, blank=True, help_text="e.g. census tract")
+    source_import = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "key"], name="one_incident_per_key")
+        ]
+        indexes = [models.Index(fields=["dataset", "category", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.occurred_at:%Y-%m-%d}"
