@@ -326,13 +326,23 @@ FORCE_CANDIDATE_HOURS = env_int("EVIDENTIA_FORCE_CANDIDATE_HOURS", 2)
 # periodic tagger looks at recordings ingested in the last CAD_TAG_RECENT_HOURS.
 CAD_TAG_BUFFER_MINUTES = env_int("EVIDENTIA_CAD_TAG_BUFFER_MINUTES", 10)
 CAD_TAG_RECENT_HOURS = env_int("EVIDENTIA_CAD_TAG_RECENT_HOURS", 24)
+# CAD exports uploaded on the web: the largest accepted, and how long one that was never
+# imported is kept (it holds addresses) before the periodic tagger removes it.
+CAD_IMPORT_MAX_BYTES = env_int("EVIDENTIA_CAD_IMPORT_MAX_BYTES", 200 * 1024**2)
+CAD_UPLOAD_MAX_AGE_HOURS = env_int("EVIDENTIA_CAD_UPLOAD_MAX_AGE_HOURS", 24)
 # Complaint investigators see recordings of the named officers within this many hours.
 STANDARDS_EVIDENCE_WINDOW_HOURS = env_int("EVIDENTIA_STANDARDS_EVIDENCE_WINDOW_HOURS", 12)
 # Where staff open links sent by e-mail (early-intervention alerts); defaults to the
 # public origin when staff and public share one.
 STAFF_BASE_URL = env("EVIDENTIA_STAFF_BASE_URL", "") or PORTAL_BASE_URL
+# The projected CRS (EPSG code) CAD calls are gridded in when analysed; empty picks the
+# UTM zone of the calls' median place.
+ANALYTICS_CAD_EPSG = env_int("EVIDENTIA_ANALYTICS_CAD_EPSG", 0) or None
 # The transparency portal shows counts below this as "<k" (small-count suppression).
 TRANSPARENCY_MIN_COUNT = env_int("EVIDENTIA_TRANSPARENCY_MIN_COUNT", 5)
+# Districts the portal publishes by name (comma-separated); anything else is grouped as
+# "Other / not recorded". Empty: the districts that appear on CAD calls.
+TRANSPARENCY_DISTRICTS = env("EVIDENTIA_TRANSPARENCY_DISTRICTS", "") or ""
 TRANSPARENCY_REQUESTS_PER_HOUR = env_int("EVIDENTIA_TRANSPARENCY_REQUESTS_PER_HOUR", 600)
 # Public comment on published policies (/public/policies/), per address and hour.
 POLICY_COMMENTS_PER_HOUR = env_int("EVIDENTIA_POLICY_COMMENTS_PER_HOUR", 10)

@@ -54,3 +54,10 @@ def test_cli_tag_since_a_date(capsys, olivia, carmen, domestic, tmp_path):
     make_video(olivia, 1, 20)
     call_command("cad", "tag", "--since", "2000-01-01")
     assert "1 linked or changed" in capsys.readouterr().out
+
+
+def test_cli_a_missing_mapping_file_is_a_clear_error(tmp_path, olivia):
+    path = tmp_path / "c.csv"
+    path.write_text(HEADER + call_line("C-1", 0, 30, "N-1042") + "\n")
+    with pytest.raises(CommandError, match=r"cannot read .*missing\.json"):
+        call_command("cad", "import", str(path), "--mapping", f"@{tmp_path}/missing.json")

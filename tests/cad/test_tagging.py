@@ -219,3 +219,56 @@ def test_the_copied_incident_number_is_in_the_items_search_keys(schedule, olivia
     clip = make_video(olivia, 1, 20)
     tag(clip)
     assert "C-77" in SearchDoc.objects.get(item_id=clip.pk).keys
+
+
+def test_a_typed_number_matching_one_of_the_calls_survives_repeated_tagging(schedule, olivia):
+    schedule(("C-A", 100, 130, "N-1042"), ("C-B", 125, 160, "N-1042"))
+    clip = make_video(olivia, 128, 30, incident_number="C-A")  # C-B overlaps more
+    tag(clip)
+    tag(clip)
+    tag_recent()
+    clip.refresh_from_db()
+    assert set(linked(clip)) == {"C-A", "C-B"} and clip.incident_number == "C-A"
+
+
+def test_a_number_a_person_changes_after_tagging_is_kept(schedule, olivia):
+    schedule(("C-1", 0, 30, "N-1042"), ("C-2", 100, 130, "N-1042"))
+    clip = make_video(olivia, 25, 10)
+    tag(clip)
+    clip.incident_number = "C-2"  # a person corrects it to the other call
+    clip.save(update_fields=["incident_number"])
+    tag(clip)
+    clip.refresh_from_db()
+    assert clip.incident_number == "C-2"
+
+
+def test_a_reimport_moving_a_call_away_drops_its_stale_link(schedule, olivia):
+    schedule(("C-1", 0, 30, "N-1042"))
+    clip = make_video(olivia, 1, 20)
+    tag(clip)
+    schedule(("C-1", 500, 530, "N-1042"))  # the corrected export
+    tagging.tag_calls(Call.objects.all())
+    assert linked(clip) == {}
+    assert assignment("C-1").recorded is False
+
+
+def test_a_recording_disposed_of_later_still_counts_as_recorded(schedule, olivia):
+    from django.utils import timezone
+
+    schedule(("C-1", 0, 30, "N-1042"))
+    clip = make_video(olivia, 1, 20)
+    tag(clip)
+    clip.disposed_at = timezone.now()
+    clip.save(update_fields=["disposed_at"])
+    tag(clip)
+    assert set(linked(clip)) == {"C-1"} and assignment("C-1").recorded is True
+
+
+def test_a_recording_whose_officer_is_cleared_loses_its_links(schedule, olivia):
+    schedule(("C-1", 0, 30, "N-1042"))
+    clip = make_video(olivia, 1, 20)
+    tag(clip)
+    clip.officer = None
+    clip.save(update_fields=["officer"])
+    tag_recent()
+    assert linked(clip) == {}

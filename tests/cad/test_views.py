@@ -181,3 +181,107 @@ def test_an_empty_range_says_no_data(as_user, sam):
 def test_a_backwards_range_is_a_clear_error(as_user, sam):
     page = as_user(sam).get("/cad/compliance/?start=2026-02-01&end=2026-01-01")
     assert page.status_code == 422 and "before the start" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "end=9999-12-31",
+        "start=0001-01-01",
+        "start=1899-12-31",
+        "start=2026-01-01&end=2101-01-01",
+    ],
+)
+def test_dates_outside_1900_to_2100_are_a_clear_400(as_user, sam, settings, query):
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14: the day before year 1 would overflow
+    page = as_user(sam).get(f"/cad/compliance/?{query}")
+    assert page.status_code == 400 and "between 1900 and 2100" in page.content.decode()
+
+
+def test_a_malformed_date_is_reported_not_replaced_by_the_last_30_days(as_user, sam):
+    page = as_user(sam).get("/cad/compliance/?start=2026-13-01")
+    assert page.status_code == 400 and "YYYY-MM-DD" in page.content.decode()
+
+
+def test_csv_cells_starting_with_a_tab_or_carriage_return_are_quoted(as_user, sam, olivia):
+    now = timezone.now() - timedelta(days=1)
+    CallTypePolicy.objects.create(call_type="\tDOMESTIC")
+    call = Call.objects.create(call_number="C-1", call_type="\tDOMESTIC", received_at=now)
+    Assignment.objects.create(
+        call=call, officer_badge="N-1042", officer=olivia, starts_at=now, ends_at=now
+    )
+    csv = as_user(sam).get("/cad/compliance/", {"format": "csv", "by": "call_type"})
+    assert csv.content.decode().splitlines()[1].startswith("'\tDOMESTIC,")
+
+
+def test_a_supervisor_sees_only_their_own_units_officers(as_user, sam, olivia, oscar):
+    _assignments(olivia, oscar)
+    client = as_user(sam)
+    page = client.get("/cad/compliance/")
+    officers = next(t for t in page.context["tables"] if t["by"] == "officer")
+    assert [r["key"] for r in officers["rows"]] == ["N-1042"]
+    units = next(t for t in page.context["tables"] if t["by"] == "unit")
+    assert len(units["rows"]) == 2  # the aggregate stays agency-wide
+    csv = client.get("/cad/compliance/", {"format": "csv", "by": "officer"}).content.decode()
+    assert "N-1042" in csv and "S-2077" not in csv
+
+
+def test_a_supervisor_without_a_unit_sees_no_officers(as_user, olivia, oscar):
+    from tests.conftest import make_user
+
+    _assignments(olivia, oscar)
+    drifter = make_user("drifter", "supervisor")
+    page = as_user(drifter).get("/cad/compliance/")
+    assert next(t for t in page.context["tables"] if t["by"] == "officer")["rows"] == []
+
+
+@pytest.mark.parametrize("who", ["carmen", "audrey", "adam"])
+def test_custodians_auditors_and_admins_see_every_officer(request, as_user, olivia, oscar, who):
+    _assignments(olivia, oscar)
+    page = as_user(request.getfixturevalue(who)).get("/cad/compliance/")
+    officers = next(t for t in page.context["tables"] if t["by"] == "officer")
+    assert {r["key"] for r in officers["rows"]} == {"N-1042", "S-2077"}
+
+
+def test_an_upload_over_the_size_limit_is_refused_and_not_kept(as_user, carmen, settings):
+    from evidentia.cad.services.uploads import upload_dir
+
+    settings.CAD_IMPORT_MAX_BYTES = 100
+    page = _upload(as_user(carmen), HEADER + "x" * 200)
+    assert page.status_code == 413 and "at most" in page.content.decode()
+    assert list(upload_dir().glob("*.csv")) == []
+
+
+def test_an_upload_never_imported_is_removed_by_the_periodic_task(as_user, carmen, settings):
+    import os
+    import time
+
+    from evidentia.cad.services.uploads import upload_dir
+    from evidentia.cad.tasks import tag_recent
+
+    _upload(as_user(carmen), "Incident,Nature,Received,Units\n")
+    fresh, old = upload_dir() / "fresh.csv", next(upload_dir().glob("*.csv"))
+    fresh.write_text("x")
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    tag_recent()
+    assert list(upload_dir().glob("*.csv")) == [fresh]
+
+
+def test_a_finished_import_removes_its_upload(as_user, carmen, olivia):
+    from evidentia.cad.services.uploads import upload_dir
+
+    client = as_user(carmen)
+    page = _upload(client, "Incident,Nature,Received,Units\nC-1,THEFT,2026-03-02 10:00,N-1042\n")
+    assert len(list(upload_dir().glob("*.csv"))) == 1
+    client.post(
+        "/cad/import/run/",
+        {
+            "token": page.context["token"],
+            "map_call_number": "Incident",
+            "map_call_type": "Nature",
+            "map_received_at": "Received",
+            "map_officers": "Units",
+        },
+    )
+    assert list(upload_dir().glob("*.csv")) == []

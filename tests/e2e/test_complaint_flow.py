@@ -2,7 +2,8 @@
 on the public portal and gets a code; a standards investigator finds it in her queue,
 links the officer's body-camera clip and plays it, records a finding, writes the closing
 letter and closes it; the resident opens the tracking page with the code and sees
-"Closed" and the letter, and nothing else."""
+"Closed" and the letter, and nothing else; after an administrator refreshes the
+published figures, the transparency portal counts the complaint, as "<5"."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ LETTER = "Dear resident, we reviewed the body-camera footage and your account."
 
 
 def test_a_public_complaint_is_investigated_with_a_clip_and_closed(
-    live_server, browser, stella, olivia, clip_path
+    live_server, browser, stella, olivia, adam, clip_path
 ):
     base = live_server.url
     when = timezone.now() - timedelta(hours=5)
@@ -86,5 +87,26 @@ def test_a_public_complaint_is_investigated_with_a_clip_and_closed(
     main = phone.locator("main").inner_text()
     assert "Sustained" not in main and "olivia" not in main.lower()
     shot(phone, "complaint-flow-resident")
+
+    # 6. An administrator refreshes the published figures; the portal counts the
+    # complaint and its sustained finding, suppressed as the small counts they are. The
+    # portal publishes whole months only, so the complaint is moved back into last month,
+    # as if this were a month later.
+    last_month = timezone.now().replace(day=1) - timedelta(days=3)
+    Complaint.objects.filter(pk=complaint.pk).update(
+        received_at=last_month, closed_at=last_month + timedelta(hours=2)
+    )
+    complaint.allegations.update(finding_at=last_month + timedelta(hours=1))
+    admin = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(admin, base, adam)
+    admin.goto(base + "/transparency/")
+    admin.click("text=Refresh the published figures now")
+    admin.wait_for_url("**/transparency/")
+    phone.goto(f"{base}/public/transparency/?year={last_month.year}&section=complaints")
+    allegations = phone.locator("#complaints-by_allegation table")
+    assert allegations.locator("tr:has(:text-is('Use of force')) td.num").inner_text() == "<5"
+    findings = phone.locator("#complaints-by_finding table")
+    assert findings.locator("tr:has(:text-is('Sustained')) td.num").inner_text() == "<5"
+    shot(phone, "complaint-flow-transparency")
     resident.close()
     staff.close()

@@ -181,3 +181,27 @@ def test_the_seeded_rules_are_the_documented_defaults(seeded):
     ) == (2, 180)
     peer = by_method["peer", "use_of_force"]
     assert (peer.threshold, peer.window_days, peer.alpha) == (2, 365, 0.05)
+
+
+def test_only_active_officers_and_supervisors_are_peers(only, squad, west):
+    """Two officers handled calls; a custodian and a departed officer of the unit with
+    calls on record do not make the unit testable."""
+    from evidentia.accounts.models import Role
+    from tests.conftest import make_user
+
+    only(Method.PEER, RuleSource.USE_OF_FORCE, 2, 365, alpha=0.05)
+    clerk = make_user("clerk", Role.CUSTODIAN, west, badge="W-50")
+    gone = make_user("gone", Role.OFFICER, west, badge="W-51")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    for person, n_calls, n_force in [
+        (squad["busy"], 200, 6),
+        (squad["quiet"], 50, 6),
+        (clerk, 100, 0),
+        (gone, 100, 0),
+    ]:
+        calls(person, n_calls)
+        for i in range(n_force):
+            force(person, days_ago(10 + i))
+    evaluate(AS_OF)
+    assert not Alert.objects.exists()

@@ -110,3 +110,26 @@ def test_the_task_is_idempotent(force_count, olivia):
     assert task.delay(AS_OF.isoformat()).get() == 1
     assert task.delay(AS_OF.isoformat()).get() == 0
     assert Alert.objects.count() == 1
+
+
+def test_a_form_that_leaves_out_the_correction_box_keeps_the_correction(seeded, adam):
+    from evidentia.intervention.services import save_rule
+
+    rule = Rule.objects.get(method="peer")
+    assert rule.fdr_correction
+    data = form(rule, threshold="3")
+    del data["fdr_correction"], data["active"]
+    save_rule(adam, data, rule.pk)
+    rule.refresh_from_db()
+    assert rule.threshold == 3 and rule.fdr_correction and rule.active
+
+
+def test_unticking_the_correction_on_the_page_turns_it_off(seeded, adam, as_user):
+    rule = Rule.objects.get(method="peer")
+    page = as_user(adam).get(f"/intervention/rules/{rule.pk}/").content.decode()
+    assert 'name="checkboxes" value="fdr_correction active"' in page
+    data = form(rule, checkboxes="fdr_correction active")
+    del data["fdr_correction"]  # a browser sends nothing for an unticked box
+    assert as_user(adam).post(f"/intervention/rules/{rule.pk}/", data).status_code == 302
+    rule.refresh_from_db()
+    assert not rule.fdr_correction and rule.active

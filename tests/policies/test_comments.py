@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -110,3 +111,48 @@ def test_a_published_comment_and_its_response_appear_in_public(period, adam, cli
     assert "We will record from dispatch." in page
     assert "jordan@example.org" not in page
     assert Event.objects.filter(kind=events.POLICY_COMMENT_ANSWERED).count() == 1
+
+
+def test_moderation_replaces_a_published_name_and_keeps_the_original(period, adam, client):
+    comment = comments.submit(period, body="Record more.", display_name="Kim Lee, 12 Oak St")
+    comments.moderate(
+        comment,
+        comments.EDIT,
+        public_text="Record more.",
+        public_name="Kim",
+        reason="Address removed from the name",
+        actor=adam,
+    )
+    comment.refresh_from_db()
+    assert comment.display_name == "Kim Lee, 12 Oak St" and comment.shown_name == "Kim"
+    page = client.get("/public/policies/body-worn-cameras/").content.decode()
+    assert "<strong>Kim</strong>" in page and "Oak St" not in page
+
+
+def test_moderation_can_drop_a_name_entirely(period, adam, client):
+    comment = comments.submit(period, body="Record more.", display_name="Kim Lee")
+    comments.moderate(
+        comment, comments.EDIT, public_text="Record more.", public_name="", reason="x", actor=adam
+    )
+    page = client.get("/public/policies/body-worn-cameras/").content.decode()
+    assert "Kim Lee" not in page and "A resident" in page
+
+
+def test_a_replaced_name_is_not_in_the_ledger(period, adam):
+    comment = comments.submit(period, body="Record more.", display_name="Kim Lee")
+    comments.moderate(
+        comment, comments.EDIT, public_text="Record more.", public_name="K.", reason="x", actor=adam
+    )
+    event = Event.objects.get(kind=events.POLICY_COMMENT_MODERATED)
+    assert "Kim" not in event.body and "K." not in event.body
+    assert json.loads(event.body)["detail"]["name_changed"] is True
+
+
+def test_the_staff_moderation_form_sends_the_name(period, adam, as_user):
+    comment = comments.submit(period, body="Record more.", display_name="Kim Lee")
+    as_user(adam).post(
+        f"/policies/comments/{comment.pk}/moderate/",
+        {"action": "edit", "public_text": "Record more.", "public_name": "", "reason": "x"},
+    )
+    comment.refresh_from_db()
+    assert comment.name_moderated and comment.shown_name == "" and comment.display_name == "Kim Lee"

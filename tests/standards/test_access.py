@@ -4,11 +4,15 @@ not show up, even as numbers, in the community queue's counts."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from evidentia.core.errors import NotFound
-from evidentia.standards.services import access, investigation, linking
-from tests.standards.helpers import portal_complaint
+from evidentia.custody import events
+from evidentia.standards.services import access, allegations, investigation, linking
+from tests.standards.helpers import portal_complaint, recording
 
 pytestmark = pytest.mark.django_db
 OUTSIDERS = ["olivia", "oscar", "sam", "carmen", "ivan", "petra", "audrey"]
@@ -65,11 +69,11 @@ def test_services_refuse_outsiders_as_not_found(request, persona, complaint):
         lambda: investigation.add_note(user, complaint, "x"),
         lambda: investigation.assign(user, complaint, assignee_id=user.pk, due_on=None),
         lambda: investigation.set_status(user, complaint, "investigating"),
-        lambda: investigation.record_finding(user, allegation.pk, "sustained"),
-        lambda: investigation.add_action(user, allegation.pk, "training"),
+        lambda: allegations.record_finding(user, allegation.pk, "sustained"),
+        lambda: allegations.add_action(user, allegation.pk, "training"),
         lambda: investigation.set_closing_letter(user, complaint, "Dear resident"),
         lambda: investigation.close(user, complaint, closing_letter="Dear resident"),
-        lambda: investigation.add_allegation(user, complaint, type="force"),
+        lambda: allegations.add_allegation(user, complaint, type="force"),
         lambda: linking.candidates(user, complaint),
     ]
     for refuse in refusals:
@@ -87,7 +91,18 @@ def test_the_community_queue_counts_no_complaints_for_triage(request, persona, a
     assert all(c["n"] == 0 for c in response.context["counts"])
 
 
-def test_the_evidence_list_of_an_officer_shows_no_complaint(olivia, as_user):
-    complaint, _ = portal_complaint(officer="N-1042")
-    response = as_user(olivia).get("/evidence/")
-    assert complaint.reference.encode() not in response.content
+def test_the_officer_sees_no_complaint_on_her_linked_clip(olivia, stella, as_user):
+    when = timezone.now() - timedelta(hours=3)
+    clip = recording(olivia, when)
+    complaint, _ = portal_complaint(officer="N-1042", occurred_at=when)
+    linking.link(stella, complaint, clip.pk, note="Doorway angle")
+    client = as_user(olivia)
+    page = client.get(f"/evidence/{clip.pk}/")
+    assert page.status_code == 200 and clip.title.encode() in page.content
+    response = client.get(f"/api/v1/custody/events?item={clip.pk}")
+    assert response.status_code == 200 and response.json(), "her own clip's history is there"
+    for text in (page.content.decode(), response.content.decode()):
+        assert complaint.reference not in text
+        assert str(complaint.pk) not in text
+        assert events.COMPLAINT_EVIDENCE_LINKED not in text
+        assert "Doorway angle" not in text

@@ -4,6 +4,7 @@ person or by mail, and internal referral; and how complaints are numbered."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connections
@@ -101,6 +102,20 @@ def test_concurrent_complaints_get_distinct_references(sam, olivia):
     assert not errors
     references = list(Complaint.objects.values_list("reference", flat=True))
     assert len(references) == 6 and len(set(references)) == 6
+
+
+def test_a_referral_carries_the_incident_number_and_time(sam, olivia):
+    when = timezone.now() - timedelta(days=1)
+    complaint = intake.open_internal_referral(
+        actor=sam,
+        summary="Strikes after handcuffing.",
+        officer=olivia,
+        allegation_type="force",
+        origin="UOF-2026-0012",
+        incident_at=when,
+        incident_number="26-004211",
+    )
+    assert complaint.incident_number == "26-004211" and complaint.incident_at == when
 
 
 def test_a_supervisor_refers_a_matter_and_cannot_see_it_afterwards(sam, olivia):

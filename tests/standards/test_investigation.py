@@ -9,6 +9,7 @@ from evidentia.community.models import Status as ReportStatus
 from evidentia.core.errors import Conflict, Rejected
 from evidentia.custody import events
 from evidentia.standards.models import ComplaintStatus
+from evidentia.standards.services import allegations
 from evidentia.standards.services import investigation as inv
 from tests.standards.helpers import events_of, portal_complaint
 
@@ -43,9 +44,9 @@ def test_the_report_follows_the_investigation_status(stella, complaint):
 
 
 def test_closing_is_refused_without_a_finding_on_every_allegation(stella, olivia, complaint):
-    inv.add_allegation(stella, complaint, type="courtesy", officer_id=olivia.pk)
+    allegations.add_allegation(stella, complaint, type="courtesy", officer_id=olivia.pk)
     first = complaint.allegations.first()
-    inv.record_finding(stella, first.pk, "sustained")
+    allegations.record_finding(stella, first.pk, "sustained")
     with pytest.raises(Rejected, match="finding on every allegation"):
         inv.close(stella, complaint, closing_letter=LETTER)
     complaint.refresh_from_db()
@@ -53,15 +54,15 @@ def test_closing_is_refused_without_a_finding_on_every_allegation(stella, olivia
 
 
 def test_closing_is_refused_without_a_closing_letter(stella, complaint):
-    inv.record_finding(stella, complaint.allegations.get().pk, "unfounded")
+    allegations.record_finding(stella, complaint.allegations.get().pk, "unfounded")
     with pytest.raises(Rejected, match="closing letter"):
         inv.close(stella, complaint)
 
 
 def test_a_complaint_closes_with_findings_and_a_letter(stella, complaint):
     allegation = complaint.allegations.get()
-    inv.record_finding(stella, allegation.pk, "sustained", note="Video shows the push.")
-    inv.add_action(stella, allegation.pk, "training", description="De-escalation course")
+    allegations.record_finding(stella, allegation.pk, "sustained", note="Video shows the push.")
+    allegations.add_action(stella, allegation.pk, "training", description="De-escalation course")
     inv.close(stella, complaint, closing_letter=LETTER)
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.CLOSED and complaint.closed_at
@@ -74,26 +75,28 @@ def test_a_complaint_closes_with_findings_and_a_letter(stella, complaint):
 
 def test_a_closed_complaint_refuses_changes(stella, complaint):
     allegation = complaint.allegations.get()
-    inv.record_finding(stella, allegation.pk, "exonerated")
+    allegations.record_finding(stella, allegation.pk, "exonerated")
     inv.close(stella, complaint, closing_letter=LETTER)
     with pytest.raises(Conflict):
         inv.add_note(stella, complaint, "More")
     with pytest.raises(Conflict):
-        inv.record_finding(stella, allegation.pk, "sustained")
+        allegations.record_finding(stella, allegation.pk, "sustained")
 
 
 def test_an_unknown_finding_is_refused(stella, complaint):
     with pytest.raises(Rejected, match="Choose a finding"):
-        inv.record_finding(stella, complaint.allegations.get().pk, "guilty")
+        allegations.record_finding(stella, complaint.allegations.get().pk, "guilty")
 
 
 def test_corrective_action_needs_a_finding_first(stella, complaint):
     with pytest.raises(Rejected, match="finding"):
-        inv.add_action(stella, complaint.allegations.get().pk, "training")
+        allegations.add_action(stella, complaint.allegations.get().pk, "training")
 
 
 def test_the_finding_is_in_the_ledger_without_its_reasons(stella, complaint):
-    inv.record_finding(stella, complaint.allegations.get().pk, "policy_failure", note="Secret")
+    allegations.record_finding(
+        stella, complaint.allegations.get().pk, "policy_failure", note="Secret"
+    )
     (body,) = events_of(events.FINDING_RECORDED)
     assert body["detail"]["finding"] == "policy_failure" and "Secret" not in str(body)
 
@@ -109,3 +112,40 @@ def test_closing_from_the_page_without_findings_says_why(stella, as_user, compla
     response = as_user(stella).post(f"/standards/{complaint.pk}/close/", {"text": LETTER})
     assert response.status_code == 422
     assert b"Record a finding on every allegation" in response.content
+
+
+def test_corrective_action_is_its_own_ledger_event(stella, complaint):
+    allegation = complaint.allegations.get()
+    allegations.record_finding(stella, allegation.pk, "sustained")
+    action = allegations.add_action(stella, allegation.pk, "training", description="De-escalation")
+    (body,) = events_of(events.CORRECTIVE_ACTION_RECORDED)
+    assert body["detail"]["action"] == action.pk and body["detail"]["action_kind"] == "training"
+    assert not events_of(events.ALLEGATION_UPDATED)
+
+
+@pytest.mark.parametrize("persona", ["carmen", "ivan", "audrey", "adam"])
+def test_an_allegation_names_only_an_officer_or_a_supervisor(request, persona, stella, complaint):
+    user = request.getfixturevalue(persona)
+    with pytest.raises(Rejected, match="officer or supervisor"):
+        allegations.add_allegation(stella, complaint, type="courtesy", officer_id=user.pk)
+    assert complaint.allegations.count() == 1
+
+
+def test_an_allegation_cannot_name_an_officer_who_has_left(stella, olivia, complaint):
+    olivia.is_active = False
+    olivia.save(update_fields=["is_active"])
+    with pytest.raises(Rejected):
+        allegations.add_allegation(stella, complaint, type="courtesy", officer_id=olivia.pk)
+
+
+def test_an_allegation_keeps_its_officer_after_they_left(stella, olivia, complaint):
+    allegation = allegations.add_allegation(
+        stella, complaint, type="courtesy", officer_id=olivia.pk
+    )
+    olivia.is_active = False
+    olivia.save(update_fields=["is_active"])
+    allegations.update_allegation(
+        stella, allegation.pk, type="bias", officer_id=str(olivia.pk), description="More"
+    )
+    allegation.refresh_from_db()
+    assert allegation.officer == olivia and allegation.type == "bias"

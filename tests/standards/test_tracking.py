@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from evidentia.community.models import ReportUpdate, Visibility
+from evidentia.standards.services import allegations
 from evidentia.standards.services import investigation as inv
 from tests.standards.helpers import portal_complaint
 
@@ -37,7 +38,7 @@ def test_the_tracking_page_shows_no_staff_reply(client, stella):
 def test_a_closed_complaint_shows_the_letter_and_no_finding(client, stella):
     complaint, filed = portal_complaint()
     allegation = complaint.allegations.get()
-    inv.record_finding(stella, allegation.pk, "sustained", note="Push seen on the video")
+    allegations.record_finding(stella, allegation.pk, "sustained", note="Push seen on the video")
     inv.close(stella, complaint, closing_letter=LETTER)
     page = client.get(f"/public/track/{filed.code}/").content.decode()
     assert "Closed" in page and "now closed" in page

@@ -41,6 +41,13 @@ class Seed:
             reason="Resisted",
             status=status,
         )
+        if district:
+            # Published districts come from CAD calls (or a configured list), never
+            # from what an officer typed: give the incident its call.
+            Call.objects.get_or_create(
+                call_number=f"CAD-F-{i}",
+                defaults={"call_type": "Disturbance", "received_at": when, "district": district},
+            )
         for code in types:
             ft, _ = ForceType.objects.get_or_create(code=code, defaults={"name": code.title()})
             report.force_types.add(ft)

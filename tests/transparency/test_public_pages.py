@@ -101,3 +101,29 @@ def test_the_portal_is_rate_limited(client, published, settings):
     answers = [client.get("/public/transparency/").status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
     assert client.get("/public/transparency/dictionary.json").status_code == 429
+
+
+def test_a_label_that_looks_like_a_formula_is_neutralised_in_the_csv(client, seed):
+    from evidentia.community.models import Service
+
+    Service.objects.filter(code="graffiti").update(name='=HYPERLINK("http://x","y")')
+    for _ in range(6):
+        seed.community(at(2025, 3))
+    refresh()
+    body = client.get("/public/transparency/data/community_reports-2025.csv").content.decode()
+    labels = [r["row"] for r in csv.DictReader(io.StringIO(body))]
+    assert '\'=HYPERLINK("http://x","y")' in labels
+    assert not any(label.startswith(("=", "+", "-", "@")) for label in labels)
+
+
+def test_the_page_kept_between_refreshes_follows_the_next_refresh(client, published, seed):
+    assert _cells(client.get("/public/transparency/?year=2025").content.decode())["South"] == (
+        "&lt;5"
+    )
+    seed.forces(6, at(2025, 4), district="South")
+    assert _cells(client.get("/public/transparency/?year=2025").content.decode())["South"] == (
+        "&lt;5"
+    ), "published figures change only when refreshed"
+    refresh()
+    html = client.get("/public/transparency/?year=2025").content.decode()
+    assert _cells(html)["South"] == "8"

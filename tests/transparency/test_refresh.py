@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -11,6 +13,7 @@ from evidentia.custody.models import Event
 from evidentia.transparency.models import Dataset
 from evidentia.transparency.services.refresh import refresh
 from evidentia.transparency.tasks import refresh as refresh_task
+from evidentia.useofforce.models import UseOfForceReport
 from tests.transparency.conftest import at
 
 
@@ -75,3 +78,52 @@ def test_complaints_about_officers_are_not_counted_as_community_reports(seed):
     table = _table("community_reports", 2025, "by_category")
     assert table["total"]["value"] == 6
     assert [r["label"] for r in table["rows"]] == ["Graffiti"]
+
+
+@pytest.mark.django_db
+def test_a_district_typed_by_an_officer_is_published_only_if_it_is_a_known_district(seed):
+    seed.forces(6, at(2025, 2), district="North")
+    seed.forces(6, at(2025, 2), district="")
+    seed.forces(6, at(2025, 2), district="North")
+    UseOfForceReport.objects.filter(district="").update(district="=cmd|' /C calc'!A0")
+    refresh()
+    rows = _table("use_of_force", 2025, "by_district")["rows"]
+    assert {r["label"]: r["value"] for r in rows} == {"North": 12, "Other / not recorded": 6}
+
+
+@pytest.mark.django_db
+def test_configured_districts_replace_those_of_the_cad_calls(seed, settings):
+    settings.TRANSPARENCY_DISTRICTS = "Central, Harbour"
+    seed.forces(6, at(2025, 2), district="Harbour")
+    seed.forces(7, at(2025, 2), district="North")
+    refresh()
+    rows = _table("use_of_force", 2025, "by_district")["rows"]
+    assert [(r["label"], r["value"]) for r in rows] == [
+        ("Central", 0),
+        ("Harbour", 6),
+        ("Other / not recorded", 7),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_current_year_is_published_only_to_the_end_of_the_last_complete_month(seed):
+    now = timezone.now()
+    if now.month == 1:
+        pytest.skip("no complete month yet this year")
+    seed.forces(6, datetime(now.year, now.month, 1, tzinfo=UTC))  # this month: not yet
+    seed.forces(7, datetime(now.year, 1, 2, tzinfo=UTC))
+    refresh()
+    months = _table("use_of_force", now.year, "by_month")
+    assert months["total"]["value"] == 7 and len(months["rows"]) == now.month - 1
+    assert (
+        "the year so far"
+        in Dataset.objects.get(key="use_of_force", year=now.year).payload["covers"]
+    )
+
+
+@pytest.mark.django_db
+def test_months_are_counted_in_utc_like_the_year(seed, settings):
+    settings.TIME_ZONE = "America/New_York"
+    seed.forces(6, datetime(2025, 3, 1, 2, tzinfo=UTC))  # still February in New York
+    refresh()
+    assert _row(_table("use_of_force", 2025, "by_month"), "Mar")["value"] == 6

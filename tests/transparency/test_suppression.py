@@ -67,7 +67,11 @@ def test_a_small_total_is_itself_suppressed():
 
 def test_a_median_over_fewer_than_k_records_is_withheld():
     assert publish_stat(12.0, 4, 5)["value"] is None
-    assert publish_stat(12.0, 5, 5)["display"] == "12 days" or publish_stat(12.0, 5, 5)["value"]
+    assert publish_stat(12.0, 4, 5)["display"] == "fewer than 5 records"
+
+
+def test_a_median_over_k_records_is_shown():
+    assert publish_stat(12.0, 5, 5, "days") == {"value": 12.0, "display": "12 days", "state": SHOWN}
 
 
 def test_a_share_is_shown_only_when_both_of_its_counts_are_shown():

@@ -20,6 +20,12 @@ class Dataset(models.Model):
         help_text="CRS of x/y: a projected system in feet or metres (e.g. 2913)."
     )
     units = models.CharField(max_length=8, default="ft", help_text="ft or m")
+    # The study area in the dataset's CRS. The first import sets it from the data's
+    # robust extent (docs/decisions/0025); points outside it are reported and excluded.
+    area_x_min = models.FloatField(null=True, blank=True)
+    area_y_min = models.FloatField(null=True, blank=True)
+    area_x_max = models.FloatField(null=True, blank=True)
+    area_y_max = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -27,6 +33,11 @@ class Dataset(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def area(self) -> tuple[float, float, float, float] | None:
+        box = (self.area_x_min, self.area_y_min, self.area_x_max, self.area_y_max)
+        return None if any(v is None for v in box) else box  # type: ignore[return-value]
 
 
 class ImportRun(models.Model):
@@ -47,9 +58,13 @@ class ImportRun(models.Model):
     state = models.CharField(max_length=10, choices=State.choices)
     rows_total = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_excluded = models.PositiveIntegerField(
+        default=0, help_text="At 0,0 or outside the study area: reported, not imported."
+    )
     rows_rejected = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, help_text="[{line, reason}]")
+    errors = models.JSONField(default=list, help_text="[{line, reason, level}]")
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

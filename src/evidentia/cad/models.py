@@ -135,3 +135,18 @@ class CallTypePolicy(models.Model):
 
     def __str__(self) -> str:
         return self.call_type
+
+
+class TaggedNumber(models.Model):
+    """The incident number tagging itself last wrote on an item. Tagging replaces an
+    item's number only while it still equals this value, so a number a person typed (or
+    changed) is never overwritten, however often tagging runs."""
+
+    item = models.OneToOneField(
+        "evidence.Item", on_delete=models.CASCADE, related_name="cad_tagged_number"
+    )
+    number = models.CharField(max_length=40)
+    written_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.number} on {self.item_id}"

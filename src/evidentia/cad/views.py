@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import csv
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from evidentia.accounts.auth import signed_in_user, staff_required
 from evidentia.cad.models import CallTypePolicy, Import
-from evidentia.cad.services import access, compliance, csvfile, imports, policies
+from evidentia.cad.services import access, compliance, csvfile, imports, policies, uploads
+from evidentia.core import csvsafe
 from evidentia.core.errors import EvidentiaError, NotFound, Rejected
 
 SESSION_KEY = "cad_uploads"
@@ -32,18 +32,12 @@ def _error(request: HttpRequest, exc: EvidentiaError) -> HttpResponse:
     )
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.UPLOAD_DIR) / "cad"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _upload_path(request: HttpRequest, token: str) -> tuple[Path, str]:
     """The saved upload a token names, only for the session that uploaded it."""
     saved = request.session.get(SESSION_KEY, {})
     if token not in saved:
         raise NotFound("That upload has expired or is not yours. Upload the file again.")
-    path = _upload_dir() / f"{uuid.UUID(token)}.csv"
+    path = uploads.upload_dir() / f"{uuid.UUID(token)}.csv"
     if not path.exists():
         raise NotFound("That upload has expired. Upload the file again.")
     return path, saved[token]
@@ -72,8 +66,12 @@ def import_view(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         return _import_page(request, "Choose a CSV file to import.", 422)
+    try:
+        uploads.check_size(upload.size)
+    except Rejected as exc:
+        return _import_page(request, exc.message, exc.status)
     token = str(uuid.uuid4())
-    path = _upload_dir() / f"{token}.csv"
+    path = uploads.upload_dir() / f"{token}.csv"
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
@@ -197,18 +195,33 @@ def policies_view(request: HttpRequest) -> HttpResponse:
     return render(request, "cad/policies.html", context, status=status)
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+class BadRange(Rejected):
+    status = 400
+
+
+def _day(request: HttpRequest, name: str, default: date) -> date:
+    text = request.GET.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise BadRange(f"The {name} date {text[:20]!r} is not a date: use YYYY-MM-DD.") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise BadRange(f"Choose a {name} date between {FIRST_YEAR} and {LAST_YEAR}.")
+    return day
+
+
 def _range(request: HttpRequest) -> tuple[datetime, datetime, str, str]:
-    """[start, end) from ?start=&end= dates (inclusive days), default the last 30 days."""
+    """[start, end) from ?start=&end= dates (inclusive days), default the last 30 days.
+    Years are bounded so the day after the end, in any zone, is still a real date."""
     zone = timezone.get_default_timezone()
     today = timezone.localdate()
-    try:
-        first = datetime.strptime(request.GET.get("start", ""), "%Y-%m-%d").date()
-    except ValueError:
-        first = today - timedelta(days=29)
-    try:
-        last = datetime.strptime(request.GET.get("end", ""), "%Y-%m-%d").date()
-    except ValueError:
-        last = today
+    first = _day(request, "start", today - timedelta(days=29))
+    last = _day(request, "end", today)
     if last < first:
         raise Rejected("The end date is before the start date.")
     start = datetime.combine(first, time.min, zone)
@@ -239,10 +252,15 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
         by = request.GET.get("by", "unit")
         if by not in dict(BY):
             return _error(request, Rejected("by must be call_type, unit or officer."))
-        return _csv(compliance.summary(start, end, by=by), by, first, last)
+        return _csv(compliance.summary(start, end, by=by, viewer=user), by, first, last)
     sort = request.GET.get("sort", "worst")
+    restricted, _unit = access.officer_unit_scope(user)
     tables = [
-        {"by": by, "title": title, "rows": _sorted(compliance.summary(start, end, by=by), sort)}
+        {
+            "by": by,
+            "title": "Officer in your unit" if by == "officer" and restricted else title,
+            "rows": _sorted(compliance.summary(start, end, by=by, viewer=user), sort),
+        }
         for by, title in BY
     ]
     context = {
@@ -262,16 +280,6 @@ class _Echo:
         return value
 
 
-def _cell(value: Any) -> Any:
-    # A spreadsheet runs a cell starting with = + - @ as a formula; call types come from
-    # imported files, so such text is quoted.
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def _csv(rows: list[dict[str, Any]], by: str, first: str, last: str) -> HttpResponse:
     columns = [
         "label", "assignments", "recorded", "unrecorded", "late", "short",
@@ -279,7 +287,8 @@ def _csv(rows: list[dict[str, Any]], by: str, first: str, last: str) -> HttpResp
     ]  # fmt: skip
     writer = csv.writer(_Echo())
     lines = [writer.writerow([by, *columns[1:]])]
-    lines += [writer.writerow([_cell(r[c]) for c in columns]) for r in rows]
+    # Call types and names come from imported files: formula-like text is quoted.
+    lines += [writer.writerow(csvsafe.row([r[c] for c in columns])) for r in rows]
     response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="bodycam-compliance-{by}-{first}-{last}.csv"'

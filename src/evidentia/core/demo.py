@@ -14,6 +14,7 @@ from django_otp.oath import totp
 
 from evidentia.accounts import services as accounts
 from evidentia.accounts.models import Role, Unit, User
+from evidentia.analytics.services.cad import copy_calls
 from evidentia.cases import services as cases
 from evidentia.cases.models import Category
 from evidentia.community import demo as community_demo
@@ -70,6 +71,8 @@ def seed(clips: int = 12, say=print) -> bool:  # type: ignore[no-untyped-def]
     say(f"Early intervention: {len(outcome.raised)} alerts raised.")
     refresh()
     say("Transparency figures published.")
+    run = copy_calls(actor="demo")
+    say(f"Analytics: {run.rows_created} CAD calls ready for the hotspot maps.")
     report = fixity.run(trigger="demo")
     say(f"Fixity: {report.checked} blobs checked, {report.failed} failed.")
     ledger.sign_checkpoint()

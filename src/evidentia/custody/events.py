@@ -312,3 +312,14 @@ LABELS.update(
         POLICY_COMMENT_ANSWERED: "Agency response to a comment published",
     }
 )
+
+# Crime analytics (issue 8).
+ANALYTICS_IMPORTED = "analytics.imported"
+ANALYTICS_IMPORT_REJECTED = "analytics.import_rejected"
+
+LABELS.update(
+    {
+        ANALYTICS_IMPORTED: "Incidents imported for analysis",
+        ANALYTICS_IMPORT_REJECTED: "Incident import rejected",
+    }
+)

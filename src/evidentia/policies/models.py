@@ -72,7 +72,13 @@ class PolicyComment(models.Model):
     period = models.ForeignKey(CommentPeriod, on_delete=models.PROTECT, related_name="comments")
     body = models.TextField(help_text="As submitted; kept unchanged for staff.")
     public_body = models.TextField(blank=True, help_text="The moderated text that is published.")
-    display_name = models.CharField(max_length=80, blank=True)
+    display_name = models.CharField(max_length=80, blank=True, help_text="As submitted.")
+    name_moderated = models.BooleanField(
+        default=False, help_text="Moderation replaced or dropped the name: show public_name."
+    )
+    public_name = models.CharField(
+        max_length=80, blank=True, help_text="The name published instead; empty: no name."
+    )
     email = models.EmailField(blank=True, help_text="Never published.")
     status = models.CharField(
         max_length=10, choices=CommentStatus.choices, default=CommentStatus.PENDING
@@ -94,3 +100,8 @@ class PolicyComment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment {self.pk} on {self.period}"
+
+    @property
+    def shown_name(self) -> str:
+        """The name the public sees: the moderated one if moderation changed it."""
+        return self.public_name if self.name_moderated else self.display_name

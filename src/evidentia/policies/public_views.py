@@ -72,6 +72,7 @@ def _detail(
     context = {
         "policy": policy,
         "version": shown,
+        "blocks": versions.blocks(shown.body),
         "current": current,
         "versions": list(policy.versions.all()),
         "period": comments.open_period_for(policy),

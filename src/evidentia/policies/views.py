@@ -160,7 +160,7 @@ def compare_context(policy: Policy, query: Any) -> dict[str, Any]:
         raise NotFound("This policy has no versions yet.")
     new = versions.get_version(policy, query.get("to") or newest.number)
     old = versions.get_version(policy, query.get("from") or max(1, new.number - 1))
-    pieces = versions.diff(old.body, new.body)
+    pieces = versions.compare(old, new)
     return {
         "policy": policy,
         "old": old,
@@ -221,6 +221,7 @@ def moderate(request: HttpRequest, pk: str) -> HttpResponse:
             c,
             action,
             public_text=p.get("public_text", ""),
+            public_name=p.get("public_name"),
             reason=p.get("reason", ""),
             actor=signed_in_user(request),
             request=request,

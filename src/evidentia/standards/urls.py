@@ -9,6 +9,7 @@ urlpatterns = [
     path("<uuid:complaint_id>/", views.detail, name="detail"),
     path("<uuid:complaint_id>/assign/", views.assign, name="assign"),
     path("<uuid:complaint_id>/status/", views.status, name="status"),
+    path("<uuid:complaint_id>/details/", views.details, name="details"),
     path("<uuid:complaint_id>/notes/", views.note, name="note"),
     path("<uuid:complaint_id>/allegations/", views.allegation, name="allegation"),
     path(

@@ -4,7 +4,7 @@ is not a standards investigator or an administrator gets the ordinary 404 page, 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from evidentia.accounts.auth import signed_in_user, staff_required
 from evidentia.accounts.models import Role, User
+from evidentia.community.models import ReportUpdate
 from evidentia.core.errors import EvidentiaError, Rejected
 from evidentia.evidence import policy
 from evidentia.evidence.models import Kind
@@ -28,7 +29,7 @@ from evidentia.standards.models import (
     Finding,
     Source,
 )
-from evidentia.standards.services import intake, investigation, linking
+from evidentia.standards.services import allegations, intake, investigation, linking
 from evidentia.standards.services.access import (
     STANDARDS_ROLES,
     get_complaint,
@@ -77,8 +78,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(assignee=user)
     elif assignee == "none":
         rows = rows.filter(assignee__isnull=True)
-    elif assignee.isdigit():
+    elif _small_id(assignee):
         rows = rows.filter(assignee_id=int(assignee))
+    else:
+        assignee = ""
     overdue = request.GET.get("overdue") == "1"
     if overdue:
         rows = rows.filter(due_on__lt=today).exclude(status=ComplaintStatus.CLOSED)
@@ -88,10 +91,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     else:
         status = ""
+    # The annotation drops the model's default ordering: keep "newest first".
     rows = rows.annotate(
         n_allegations=Count("allegations", distinct=True),
         n_open=Count("allegations", filter=Q(allegations__finding=""), distinct=True),
-    )
+    ).order_by("-received_at")
     context = {
         "nav": "standards",
         "complaints": rows[:200],
@@ -106,20 +110,36 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "standards/queue.html", context)
 
 
+# Ids typed into a form or a query string: plain ASCII digits (str.isdigit also takes
+# superscripts, which int() refuses) and short enough for a database integer.
+MAX_ID_DIGITS = 18
+
+
+def _small_id(value: str) -> bool:
+    return value.isascii() and value.isdecimal() and len(value) <= MAX_ID_DIGITS
+
+
 def _when(value: str) -> datetime | None:
     value = (value or "").strip()
     if not value:
         return None
-    parsed = parse_datetime(value)
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:  # well formed but impossible, e.g. 30 February
+        parsed = None
     if parsed is None:
-        raise Rejected("Give the date and time as shown, e.g. 2026-03-14 18:30.")
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, timezone.UTC)
+        raise Rejected("Give a real date and time as shown, e.g. 2026-03-14 18:30.")
+    if timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=UTC)  # the form asks for UTC
+    if parsed.year < 1900 or parsed > timezone.now():
+        raise Rejected("The incident time must be a real time in the past (UTC).")
+    return parsed
 
 
 def _officer_or_none(value: str) -> User | None:
     if not value:
         return None
-    officer = _officers().filter(pk=value if value.isdigit() else -1).first()
+    officer = _officers().filter(pk=value if _small_id(value) else -1).first()
     if officer is None:
         raise Rejected("Choose the officer from the list, or leave it empty.")
     return officer
@@ -189,10 +209,14 @@ def _detail(request, user, complaint, error: EvidentiaError | None = None) -> Ht
         }
         for link in complaint.evidence.select_related("item", "item__officer", "added_by")
     ]
+    report = complaint.report
     context = {
         "nav": "standards",
         "complaint": complaint,
-        "report": complaint.report,
+        "report": report,
+        # What the complainant added after filing: more information and files.
+        "added": report.updates.filter(kind=ReportUpdate.Kind.RESIDENT) if report else [],
+        "files": report.media.select_related("item") if report else [],
         "allegations": allegations,
         "linked": linked,
         "candidates": linking.candidates(user, complaint) if complaint.is_open else [],
@@ -230,9 +254,12 @@ def _act(request: HttpRequest, complaint_id: str, action, done: str, anchor: str
 def _due(value: str):
     if not value:
         return None
-    parsed = parse_date(value)
+    try:
+        parsed = parse_date(value)
+    except ValueError:  # well formed but impossible, e.g. 2026-02-30
+        parsed = None
     if parsed is None:
-        raise Rejected("Give the due date as YYYY-MM-DD.")
+        raise Rejected("Give the due date as a real date, YYYY-MM-DD.")
     return parsed
 
 
@@ -262,6 +289,23 @@ def status(request: HttpRequest, complaint_id: str) -> HttpResponse:
 
 @staff_required
 @require_POST
+def details(request: HttpRequest, complaint_id: str) -> HttpResponse:
+    def act(user, complaint, post):
+        investigation.update_details(
+            user,
+            complaint,
+            summary=post.get("summary", ""),
+            incident_at=_when(post.get("incident_at", "")),
+            incident_number=post.get("incident_number", ""),
+            location=post.get("location", ""),
+            request=request,
+        )
+
+    return _act(request, complaint_id, act, "Details saved.", "details")
+
+
+@staff_required
+@require_POST
 def note(request: HttpRequest, complaint_id: str) -> HttpResponse:
     def act(user, complaint, post):
         investigation.add_note(user, complaint, post.get("text", ""), request=request)
@@ -273,7 +317,7 @@ def note(request: HttpRequest, complaint_id: str) -> HttpResponse:
 @require_POST
 def allegation(request: HttpRequest, complaint_id: str) -> HttpResponse:
     def act(user, complaint, post):
-        investigation.add_allegation(
+        allegations.add_allegation(
             user,
             complaint,
             type=post.get("type", ""),
@@ -290,7 +334,7 @@ def allegation(request: HttpRequest, complaint_id: str) -> HttpResponse:
 def allegation_edit(request: HttpRequest, complaint_id: str, allegation_id: int) -> HttpResponse:
     def act(user, complaint, post):
         _own(complaint, allegation_id)
-        investigation.update_allegation(
+        allegations.update_allegation(
             user,
             allegation_id,
             type=post.get("type", ""),
@@ -312,7 +356,7 @@ def _own(complaint, allegation_id: int) -> None:
 def finding(request: HttpRequest, complaint_id: str, allegation_id: int) -> HttpResponse:
     def act(user, complaint, post):
         _own(complaint, allegation_id)
-        investigation.record_finding(
+        allegations.record_finding(
             user,
             allegation_id,
             post.get("finding", ""),
@@ -328,7 +372,7 @@ def finding(request: HttpRequest, complaint_id: str, allegation_id: int) -> Http
 def action(request: HttpRequest, complaint_id: str, allegation_id: int) -> HttpResponse:
     def act(user, complaint, post):
         _own(complaint, allegation_id)
-        investigation.add_action(
+        allegations.add_action(
             user,
             allegation_id,
             post.get("kind", ""),

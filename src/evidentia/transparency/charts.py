@@ -1,34 +1,45 @@
 """Geometry for the server-rendered SVG bar charts: one horizontal bar per row of a
-published table. A hidden or small cell gets no bar, only its label ("<5", "hidden"),
-so the picture shows exactly what the table shows."""
+published table, its label on its own line above the bar (wrapped, never shrunk) so
+the chart reads on a phone. A hidden or small cell gets no bar, only its label ("<5",
+"hidden"), so the picture shows exactly what the table shows.
+
+The viewBox is narrow (320 units, about a phone's width) and the stylesheet caps the
+drawn width, so 13-unit text is drawn at roughly 13 to 17 px on any screen."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
-WIDTH = 480
-LABEL_W = 150
-VALUE_W = 70
-ROW_H = 26
-BAR_H = 18
-PAD = 6
+WIDTH = 320
+VALUE_W = 64  # room right of the longest bar for "1,234" or "hidden"
+LINE_H = 16  # one line of label text
+BAR_H = 14
+GAP = 10  # between rows
+PAD = 4
+LABEL_CHARS = 40  # about what fits in 320 units at 13-unit text
+INLINE_CHARS = 12  # labels this short (months, sexes) sit left of their bar instead
+CHAR_W = 7.5  # a generous average width of one character at 13-unit text
 
 
 @dataclass
 class Bar:
     label: str
     display: str
-    y: int
+    y: int  # the bar's top
     width: float
     state: str
+    lines: list[tuple[str, int]]  # the label's lines and their baselines
 
     @property
     def text_y(self) -> int:
-        return self.y + BAR_H - 5
+        return self.y + BAR_H - 3
+
+    x: float = 0  # where the bar starts
 
     @property
     def value_x(self) -> float:
-        return LABEL_W + self.width + 6
+        return self.x + self.width + 6
 
 
 @dataclass
@@ -38,12 +49,15 @@ class Chart:
     bars: list[Bar]
     height: int
     width: int = WIDTH
-    label_w: int = LABEL_W
+    label_w: int = 0  # where bars start: 0 when labels sit above them
     bar_h: int = BAR_H
 
 
-def _short(label: str, limit: int = 18) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def _lines(label: str) -> list[str]:
+    lines = textwrap.wrap(label, LABEL_CHARS) or [""]
+    if len(lines) > 2:  # two lines at most; the table below has the full label
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_CHARS, placeholder="…")]
+    return lines
 
 
 def chart(table: dict, year: int) -> Chart | None:
@@ -53,16 +67,26 @@ def chart(table: dict, year: int) -> Chart | None:
     rates = table.get("kind") == "rates"
     values = [r["value"] for r in rows if r.get("value") is not None]
     top = 100.0 if rates else float(max(values, default=0))
-    span = WIDTH - LABEL_W - VALUE_W
-    bars = []
-    for i, row in enumerate(rows):
+    inline = max(len(r["label"]) for r in rows) <= INLINE_CHARS
+    label_w = round(CHAR_W * max(len(r["label"]) for r in rows)) + 8 if inline else 0
+    span = WIDTH - VALUE_W - label_w
+    bars, y = [], PAD
+    for row in rows:
         value = row.get("value")
         width = span * value / top if value is not None and top > 0 else 0.0
-        bars.append(Bar(_short(row["label"]), row["display"], PAD + i * ROW_H, width, row["state"]))
+        if inline:
+            placed = [(row["label"], y + BAR_H - 3)]
+        else:
+            lines = _lines(row["label"])
+            placed = [(text, y + LINE_H * (i + 1) - 4) for i, text in enumerate(lines)]
+            y += LINE_H * len(lines)
+        bars.append(Bar(row["label"], row["display"], y, width, row["state"], placed, label_w))
+        y += BAR_H + (6 if inline else GAP)
     described = "; ".join(f"{r['label']}: {r['display']}" for r in rows)
     return Chart(
         title=f"{table['title']}, {year}",
         description=f"Bar chart. {described}. The table below has the same figures.",
         bars=bars,
-        height=PAD * 2 + len(rows) * ROW_H,
+        height=y - (6 if inline else GAP) + PAD,
+        label_w=label_w,
     )

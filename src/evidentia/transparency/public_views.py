@@ -14,12 +14,15 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from evidentia.community.public_views.common import portal, too_many
 from evidentia.community.services import ratelimit
+from evidentia.core import csvsafe
 from evidentia.transparency import catalog
 from evidentia.transparency.charts import chart
 from evidentia.transparency.models import Dataset
@@ -76,6 +79,20 @@ def _section_view(payload: dict) -> dict:
 @require_safe
 @limited
 def overview(request: HttpRequest) -> HttpResponse:
+    # The page changes only when the figures are refreshed, and it carries nothing of the
+    # request (no form token, no messages): keep the rendered bytes until the next refresh.
+    refreshed = Dataset.objects.aggregate(last=Max("refreshed_at"))["last"]
+    query = f"{request.GET.get('year', '')[:8]}|{request.GET.get('section', '')[:40]}"
+    key = f"transparency:overview:{refreshed and refreshed.isoformat()}:{query}"
+    if (content := cache.get(key)) is not None:
+        return HttpResponse(content)
+    response = _overview(request)
+    if response.status_code == 200:
+        cache.set(key, response.content, timeout=24 * 3600)
+    return response
+
+
+def _overview(request: HttpRequest) -> HttpResponse:
     years = _years()
     raw_year, raw_section = request.GET.get("year", ""), request.GET.get("section", "")
     if raw_year and not YEAR.match(raw_year):
@@ -156,10 +173,11 @@ def download(request: HttpRequest, key: str, year: int, fmt: str) -> HttpRespons
         response = HttpResponse(json.dumps(body, indent=1), content_type="application/json")
     else:
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
         for row in rows(dataset):
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            # Labels can come from records (categories, call types): never a formula.
+            writer.writerow(csvsafe.row(["" if row[c] is None else row[c] for c in CSV_COLUMNS]))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Access-Control-Allow-Origin"] = "*"
@@ -172,8 +190,10 @@ def dictionary_data() -> dict:
         "min_count": k,
         "suppression": (
             f"Counts from 1 to {k - 1} are shown as '<{k}' (value null). Where a table shows "
-            "its total and has such a cell, one more cell is 'hidden' so the small one cannot "
-            "be worked out; where that is not possible the total is hidden. Medians and "
+            "its total and has such a cell, more cells are 'hidden' (each at least "
+            f"{k}), and where needed the total, so that no combination of the published "
+            "figures narrows a small count down; as a last resort a whole table's cells "
+            "are 'withheld'. Medians and "
             f"shares over fewer than {k} records are not shown."
         ),
         "csv_columns": {
@@ -184,7 +204,8 @@ def dictionary_data() -> dict:
             "row": "The row's label; 'Total' for the table's total.",
             "value": "The number; empty when suppressed.",
             "display": "What the portal shows: the number, '<k', 'hidden' or a note.",
-            "state": "shown, small (below k), hidden (complementary) or empty (no data).",
+            "state": "shown, small (below k), hidden (at least k, hidden to protect a small "
+            "count), withheld (any number) or empty (no data).",
             "refreshed_at": "When the figures were computed from the records (UTC).",
         },
         "sections": [

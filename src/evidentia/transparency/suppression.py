@@ -2,16 +2,13 @@
 
 Pure functions, no database. Every published count belongs to a one-dimensional table
 for one year and one *measure* (incidents, subjects, complaints received, ...); the
-tables of one measure share its total. The rules, for k = TRANSPARENCY_MIN_COUNT:
+tables of one measure share its total. For k = TRANSPARENCY_MIN_COUNT:
 
 1. Primary: a count of 1..k-1 is shown as "<k"; 0 is shown as 0. A total is a count too.
-2. Complementary: a table that shows its total and has a suppressed cell also hides its
-   smallest shown non-zero cell, so no suppressed cell equals the total minus the rest.
-3. When a table has no such cell (all its non-zero cells are small), the measure's
-   total is hidden in every table of the measure, and every table of the measure that
-   would give the total away as the sum of its shown cells hides its smallest non-zero
-   cell. (Hiding the total in one table only would not do: the other tables publish it.)
-4. A median, mean or share over fewer than k records is not shown.
+2. Complementary: more cells are hidden (then totals, then whole tables withheld) until
+   the linear-programming audit in `audit.py` proves that no suppressed count can be
+   narrowed below "somewhere in 1..k-1" from everything a section publishes for a year.
+3. A median, mean or share over fewer than k records is not shown.
 """
 
 from __future__ import annotations
@@ -20,8 +17,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-SHOWN, SMALL, HIDDEN = "shown", "small", "hidden"
+SHOWN, SMALL, HIDDEN, WITHHELD = "shown", "small", "hidden", "withheld"
+DERIVED = "derived"  # not published, but follows from published counts
 HIDDEN_TEXT = "hidden"
+WITHHELD_TEXT = "withheld"
 
 
 def min_count() -> int:
@@ -68,6 +67,8 @@ def _display(value: int, state: str, k: int) -> str:
         return small_text(k)
     if state == HIDDEN:
         return HIDDEN_TEXT
+    if state == WITHHELD:
+        return WITHHELD_TEXT
     return f"{value:,}"
 
 
@@ -75,37 +76,14 @@ def is_small(value: int, k: int) -> bool:
     return 0 < value < k
 
 
-def _hide_smallest(table: Table) -> bool:
-    """Hide the smallest shown non-zero cell; False when there is none."""
-    candidates = [c for c in table.cells if c.state == SHOWN and c.value > 0]
-    if not candidates:
-        return False
-    min(candidates, key=lambda c: (c.value, c.label)).state = HIDDEN
-    return True
-
-
 def suppress_measure(tables: list[Table], k: int | None = None) -> bool:
-    """Apply rules 1-3 in place to the tables of one measure (same total). Returns
+    """Suppress the tables of one measure on their own (no other relations). Returns
     whether the measure's total is shown."""
-    k = k or min_count()
-    for table in tables:
-        for cell in table.cells:
-            cell.state = SMALL if is_small(cell.value, k) else SHOWN
-    total = tables[0].total if tables else 0
-    total_shown = not is_small(total, k)
-    if total_shown:
-        for table in tables:
-            if any(c.state != SHOWN for c in table.cells) and not _hide_smallest(table):
-                total_shown = False
-                break
-    if not total_shown:
-        for table in tables:
-            # Undo nothing: cells already hidden stay hidden (hiding more is always safe).
-            if table.total > 0 and all(c.state == SHOWN for c in table.cells):
-                _hide_smallest(table)
-    for table in tables:
-        table.total_state = SHOWN if total_shown else (SMALL if is_small(total, k) else HIDDEN)
-    return total_shown
+    from evidentia.transparency.audit import Audit
+
+    audit = Audit({"measure": tables}, k or min_count())
+    audit.protect()
+    return audit.total("measure").state == SHOWN
 
 
 def publish_table(table: Table, k: int | None = None) -> dict:

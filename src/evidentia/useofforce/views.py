@@ -20,7 +20,15 @@ from evidentia.evidence.policy import can_play
 from evidentia.useofforce import services
 from evidentia.useofforce.models import ForceType, Race, ReportStatus, Sex, UseOfForceReport
 from evidentia.useofforce.services import form
-from evidentia.useofforce.services._common import READ_ALL
+from evidentia.useofforce.services._common import (
+    CLOSED,
+    READ_ALL,
+    REVIEWED,
+    reviewed_by,
+    sees_referrals,
+    shown_reviews,
+    shown_status,
+)
 
 PER_PAGE = 50
 SUBJECT_FIELDS = ("race", "sex", "age", "injuries")
@@ -54,6 +62,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
         reports = reports.filter(status=ReportStatus.SUBMITTED).exclude(officer=user)
         reports = reports.filter(Q(reviewer=user) | _also_reviewable(user))
     status = request.GET.get("status", "")
+    statuses = list(ReportStatus.choices)
+    if not sees_referrals(user):
+        # "Approved" and "Referred" are one "Reviewed" here: filtering by either would
+        # tell a referral apart (docs/decisions/0020).
+        statuses = [c for c in statuses if c[0] not in CLOSED] + [REVIEWED]
+        if status in CLOSED:
+            status = REVIEWED[0]
+        if status == REVIEWED[0]:
+            reports = reports.filter(status__in=CLOSED)
     if status in ReportStatus.values:
         reports = reports.filter(status=status)
     missing = request.GET.get("missing", "") == "1"
@@ -61,6 +78,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
         reports = reports.filter(missing_recording=True)
     reports = reports.select_related("officer", "unit", "reviewer").prefetch_related("force_types")
     page = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
+    involved = reviewed_by(user, [r.pk for r in page.object_list])
+    for r in page.object_list:
+        r.shown_status = shown_status(user, r, involved)[1]
     return render(
         request,
         "useofforce/list.html",
@@ -70,7 +90,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "view": view,
             "views": VIEWS,
             "status": status,
-            "statuses": ReportStatus.choices,
+            "statuses": statuses,
             "missing": missing,
             "can_file": services.can_file(user),
             "can_manage_types": user.role == Role.ADMIN,
@@ -254,7 +274,8 @@ def _detail(
             {"item": item, "playable": can_play(user, item)}
             for item in report.recordings.order_by("recorded_at")
         ],
-        "reviews": report.reviews.select_related("actor"),
+        "reviews": shown_reviews(user, report),
+        "shown_status": shown_status(user, report),
         "can_edit": services.can_edit(user, report),
         "can_review": reviewing,
         "own": report.officer_id == user.pk,

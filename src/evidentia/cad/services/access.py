@@ -1,5 +1,8 @@
-"""Who may do what with CAD data. Compliance figures are agency-wide and carry no media
-or complaint data, so rule 6's restricted matters are not involved."""
+"""Who may do what with CAD data. Compliance figures carry no media or complaint data,
+so rule 6's restricted matters are not involved. The aggregates by call type and by unit
+are agency-wide for every reader; figures per named officer are shown to a supervisor
+only for the officers of their own unit (administrators, custodians and auditors see
+every officer)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from evidentia.core.errors import PermissionDenied
 IMPORTERS = {Role.ADMIN, Role.CUSTODIAN}
 READERS = {Role.ADMIN, Role.CUSTODIAN, Role.SUPERVISOR, Role.AUDITOR}
 POLICY_EDITORS = {Role.ADMIN}
+ALL_OFFICERS = {Role.ADMIN, Role.CUSTODIAN, Role.AUDITOR}
 SYSTEM = "cad"
 
 
@@ -48,3 +52,11 @@ def check_read(user: Any) -> None:
 def check_policy(user: Any) -> None:
     if not can_edit_policy(user):
         raise PermissionDenied("Only administrators may change the recording policy.")
+
+
+def officer_unit_scope(user: Any) -> tuple[bool, int | None]:
+    """(restricted, unit id) for the per-officer figures: a supervisor sees only the
+    officers of their own unit (none when they have no unit); the shell sees all."""
+    if isinstance(user, str) or _is(user, ALL_OFFICERS):
+        return False, None
+    return True, getattr(user, "unit_id", None)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from evidentia.cad.models import Assignment, CallTypePolicy
+from evidentia.cad.services import access
 
 GROUPS = {
     "unit": ["unit__code", "unit__name"],
@@ -40,14 +41,21 @@ def _label(by: str, row: dict[str, Any]) -> str:
     return row["call__call_type"]
 
 
-def summary(start: datetime, end: datetime, by: str = "unit") -> list[dict[str, Any]]:
+def summary(
+    start: datetime, end: datetime, by: str = "unit", *, viewer: Any = None
+) -> list[dict[str, Any]]:
     """One dict per group: assignments, recorded, late, short and the shares, worst first
-    (lowest recorded share, then most late)."""
+    (lowest recorded share, then most late). With `viewer`, figures per officer are
+    limited to the officers that viewer may see (a supervisor: their own unit)."""
     if by not in GROUPS:
         raise ValueError(f"by must be one of {', '.join(GROUPS)}")
+    scope = in_scope(start, end)
+    if by == "officer" and viewer is not None:
+        restricted, unit_id = access.officer_unit_scope(viewer)
+        if restricted:
+            scope = scope.filter(officer__unit_id=unit_id) if unit_id else scope.none()
     rows = (
-        in_scope(start, end)
-        .values(*GROUPS[by])
+        scope.values(*GROUPS[by])
         .annotate(
             assignments=Count("pk"),
             recorded=Count("pk", filter=Q(recorded=True)),

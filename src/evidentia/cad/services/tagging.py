@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from evidentia.cad.models import Assignment, Call, CallRecording, CallTypePolicy
+from evidentia.cad.models import Assignment, Call, CallRecording, CallTypePolicy, TaggedNumber
 from evidentia.cad.services.access import SYSTEM
 from evidentia.custody import events, ledger
 from evidentia.evidence.models import Item, Kind
@@ -39,14 +39,14 @@ def buffer() -> timedelta:
 
 
 def span(item: Item) -> tuple[datetime, datetime] | None:
-    """The recording's time span, or None when it cannot be placed on a call."""
+    """The recording's time span, or None when it cannot be placed on a call. A recording
+    disposed of under retention still counts: the call was recorded, its bytes went later."""
     if (
         item.kind != Kind.VIDEO
         or item.officer_id is None
         or item.recorded_at is None
         or not item.duration_seconds
         or item.duration_seconds <= 0
-        or item.disposed_at is not None
     ):
         return None
     return item.recorded_at, item.recorded_at + timedelta(seconds=item.duration_seconds)
@@ -82,23 +82,24 @@ def tag_items(items: Iterable[Item], actor: Any = SYSTEM) -> Tagged:
 
 def _tag_one(item: Item, actor: Any) -> tuple[bool, int]:
     bounds = span(item)
-    if bounds is None:
-        return False, 0
-    start, end = bounds
-    buf = buffer()
     want: dict[int, tuple[float, Assignment]] = {}
-    for a in Assignment.objects.filter(
-        officer_id=item.officer_id, starts_at__lt=end + buf, ends_at__gt=start - buf
-    ).select_related("call"):
-        seconds = overlap(start, end, a.starts_at - buf, a.ends_at + buf)
-        if seconds > 0:
-            want[a.pk] = (seconds, a)
+    if bounds is None:
+        # Disposed, no officer, no length, not a video: it covers no call. Links made
+        # while it did are dropped below; with none there is nothing to do.
+        if not CallRecording.objects.filter(item_id=item.pk).exists():
+            return False, 0
+    else:
+        start, end = bounds
+        buf = buffer()
+        for a in Assignment.objects.filter(
+            officer_id=item.officer_id, starts_at__lt=end + buf, ends_at__gt=start - buf
+        ).select_related("call"):
+            seconds = overlap(start, end, a.starts_at - buf, a.ends_at + buf)
+            if seconds > 0:
+                want[a.pk] = (seconds, a)
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item.pk)
-        old = {
-            link.assignment_id: link
-            for link in CallRecording.objects.filter(item=item).select_related("assignment__call")
-        }
+        old = {link.assignment_id: link for link in CallRecording.objects.filter(item=item)}
         gone = [link.pk for aid, link in old.items() if aid not in want]
         CallRecording.objects.filter(pk__in=gone).delete()
         moved = [
@@ -115,9 +116,7 @@ def _tag_one(item: Item, actor: Any) -> tuple[bool, int]:
         )
         touched = set(old) | set(want)
         changed = set(old) != set(want) or bool(moved)
-        number = _fill_incident_number(
-            item, want, {link.assignment.call.call_number for link in old.values()}
-        )
+        number = _fill_incident_number(item, want)
         if set(old) != set(want) or number:
             calls = sorted({a.call.call_number for _s, a in want.values()})
             ledger.record(
@@ -130,12 +129,12 @@ def _tag_one(item: Item, actor: Any) -> tuple[bool, int]:
     return changed or bool(number), len(touched) if changed else 0
 
 
-def _fill_incident_number(
-    item: Item, want: dict[int, tuple[float, Assignment]], tagged_numbers: set[str]
-) -> str:
-    """Copy the best call's number when the field is empty or holds a number tagging put
-    there (one of the item's earlier calls). A value a person typed is never replaced."""
-    if item.incident_number and item.incident_number not in tagged_numbers:
+def _fill_incident_number(item: Item, want: dict[int, tuple[float, Assignment]]) -> str:
+    """Copy the best call's number when the field is empty or still holds the number
+    tagging itself last wrote (TaggedNumber). A value a person typed is never replaced,
+    even when it happens to match one of the item's calls."""
+    written = TaggedNumber.objects.filter(item=item).first()
+    if item.incident_number and (written is None or item.incident_number != written.number):
         return ""
     best = ""
     if want:
@@ -146,6 +145,9 @@ def _fill_incident_number(
         return ""
     item.incident_number = best
     item.save(update_fields=["incident_number"])
+    TaggedNumber.objects.update_or_create(
+        item=item, defaults={"number": best, "written_at": timezone.now()}
+    )
     return best
 
 
@@ -211,16 +213,27 @@ def candidates_for(assignments: QuerySet[Assignment]) -> QuerySet[Item]:
 
 
 def tag_calls(calls: QuerySet[Call], actor: Any = SYSTEM) -> Tagged:
-    """After an import: link every recording that may cover these calls, then evaluate
-    every assignment (a call whose times changed may have lost its recordings)."""
+    """After an import: re-tag every recording that may cover these calls at their new
+    times, and every recording already linked to them (a call moved away from its clips
+    must lose those links), then evaluate every assignment."""
     assignments = Assignment.objects.filter(call__in=calls.values("pk"))
     result = Tagged()
-    officers = list(assignments.values_list("officer_id", flat=True).distinct())
-    for chunk_start in range(0, len(officers), 200):
-        chunk = assignments.filter(officer_id__in=officers[chunk_start : chunk_start + 200])
-        part = tag_items(candidates_for(chunk).order_by("recorded_at").iterator(), actor)
+    seen: set[Any] = set()
+
+    def run(items: QuerySet[Item]) -> None:
+        fresh = (i for i in items.order_by("recorded_at").iterator() if i.pk not in seen)
+        part = tag_items(_remember(fresh, seen), actor)
         result.items_seen += part.items_seen
         result.items_changed += part.items_changed
+
+    officers = list(
+        assignments.filter(officer__isnull=False).values_list("officer_id", flat=True).distinct()
+    )
+    for chunk_start in range(0, len(officers), 200):
+        chunk = assignments.filter(officer_id__in=officers[chunk_start : chunk_start + 200])
+        run(candidates_for(chunk))
+    linked = CallRecording.objects.filter(assignment__in=assignments.values("pk"))
+    run(Item.objects.filter(pk__in=linked.values("item_id")))
     ids = list(assignments.values_list("pk", flat=True))
     for i in range(0, len(ids), 5000):
         with transaction.atomic():
@@ -228,7 +241,13 @@ def tag_calls(calls: QuerySet[Call], actor: Any = SYSTEM) -> Tagged:
     return result
 
 
+def _remember(items: Iterable[Item], seen: set[Any]) -> Iterable[Item]:
+    for item in items:
+        seen.add(item.pk)
+        yield item
+
+
 def tag_since(since: datetime, actor: Any = SYSTEM) -> Tagged:
     """Recordings ingested since `since` (the periodic task and `evidentia cad tag`)."""
-    items = Item.objects.filter(kind=Kind.VIDEO, ingested_at__gte=since, officer__isnull=False)
+    items = Item.objects.filter(kind=Kind.VIDEO, ingested_at__gte=since)
     return tag_items(items.order_by("ingested_at").iterator(), actor)

@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from evidentia.accounts.models import User
+from evidentia.accounts.models import Role, User
 from evidentia.cad.models import Assignment
 from evidentia.custody import events as ev
 from evidentia.custody.ledger import record
@@ -141,11 +141,22 @@ def findings(rule: Rule, window: Window) -> list[Finding]:
     return _peer_findings(rule, found, calls)
 
 
+# Who is compared with whom: the active officers and supervisors of each unit, as the
+# unit is today (docs/early-intervention.md). Supervisors are in because they answer
+# calls and use force too; one who handled no calls in the window has no rate and drops
+# out of the test by itself. Custodians, investigators and other staff are not peers.
+PEER_ROLES = (Role.OFFICER, Role.SUPERVISOR)
+
+
+def peers() -> QuerySet[User]:
+    return User.objects.filter(unit__isnull=False, is_active=True, role__in=PEER_ROLES)
+
+
 def _peer_findings(
     rule: Rule, found: dict[int, list[dict[str, Any]]], calls: dict[int, int]
 ) -> list[Finding]:
     units: dict[int, list[int]] = defaultdict(list)
-    for pk, unit_id in User.objects.filter(unit__isnull=False).values_list("pk", "unit_id"):
+    for pk, unit_id in peers().values_list("pk", "unit_id"):
         units[unit_id].append(pk)
     out = []
     for members in units.values():

@@ -28,8 +28,16 @@ FIELDS = (
 MAX_WINDOW_DAYS = 5 * 366
 
 
-def clean(data: dict[str, Any]) -> dict[str, Any]:
-    """Form or CLI input to rule values, with a clear message for anything wrong."""
+BOXES = ("fdr_correction", "active")
+# The rule form names its checkboxes in this hidden field: a browser sends nothing for an
+# unticked box, so only a form that says it carries a box may turn it off by leaving it out.
+BOXES_MARKER = "checkboxes"
+
+
+def clean(data: dict[str, Any], current: Rule | None = None) -> dict[str, Any]:
+    """Form or CLI input to rule values, with a clear message for anything wrong. A
+    checkbox that is neither given nor announced by the form keeps its current value
+    (the model's default for a new rule)."""
     name = str(data.get("name", "")).strip()
     if not name or len(name) > 120:
         raise Rejected("Give the rule a name of 1 to 120 characters.")
@@ -54,9 +62,15 @@ def clean(data: dict[str, Any]) -> dict[str, Any]:
         "threshold": threshold,
         "window_days": window,
         "alpha": alpha,
-        "fdr_correction": _bool(data.get("fdr_correction")),
-        "active": _bool(data.get("active")),
-    }
+    } | {box: _box(data, box, current) for box in BOXES}
+
+
+def _box(data: dict[str, Any], name: str, current: Rule | None) -> bool:
+    if name in data:
+        return _bool(data[name])
+    if name in str(data.get(BOXES_MARKER, "")).split():
+        return False  # the form showed the box and it was left unticked
+    return getattr(current or Rule(), name)
 
 
 def save_rule(
@@ -64,7 +78,6 @@ def save_rule(
 ) -> Rule:
     """Create a rule (rule_id None) or change one. Alerts already raised keep their numbers."""
     check_rules_admin(user)
-    values = clean(data)
     with transaction.atomic():
         if rule_id is None:
             rule, before = Rule(), {}
@@ -74,6 +87,7 @@ def save_rule(
                 raise NotFound("There is no such rule.")
             rule = found
             before = {f: getattr(rule, f) for f in FIELDS}
+        values = clean(data, rule)
         changed = {f: v for f, v in values.items() if before.get(f) != v}
         if rule.pk and not changed:
             return rule

@@ -178,12 +178,15 @@ def moderate(
     *,
     actor: User,
     public_text: str = "",
+    public_name: str | None = None,
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> PolicyComment:
-    """Publish as written, publish an edited public text, or reject. The original
-    (`body`) never changes; a decision may be revisited, and each is in the ledger."""
+    """Publish as written, publish an edited public text (and, with `public_name`, a
+    replaced or dropped name: "" publishes no name), or reject. The originals (`body`,
+    `display_name`) never change; a decision may be revisited, and each is in the ledger."""
     check_manage(actor)
+    name_moderated, name = False, ""
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
         raise Rejected(f"Keep the reason under {MAX_REASON} characters.")
@@ -195,6 +198,12 @@ def moderate(
             raise Rejected("Give the text to publish, or reject the comment.")
         if len(public) > MAX_COMMENT:
             raise Rejected(f"Keep the public text under {MAX_COMMENT:,} characters.")
+        if public_name is not None:
+            name = " ".join(public_name.split())
+            if len(name) > MAX_NAME:
+                raise Rejected(f"Keep the name under {MAX_NAME} characters.")
+            name_moderated = name != comment.display_name
+            name = name if name_moderated else ""
         if not reason:
             raise Rejected("Say why the text was edited (for example: phone number removed).")
         status = CommentStatus.PUBLISHED
@@ -207,12 +216,15 @@ def moderate(
     with transaction.atomic():
         comment.status = status
         comment.public_body = public
+        if action != EDIT or public_name is not None:
+            comment.name_moderated, comment.public_name = name_moderated, name
         comment.moderation_reason = reason
         comment.moderated_by = actor
         comment.moderated_at = timezone.now()
         comment.save(
             update_fields=[
-                "status", "public_body", "moderation_reason", "moderated_by", "moderated_at"
+                "status", "public_body", "name_moderated", "public_name",
+                "moderation_reason", "moderated_by", "moderated_at",
             ]
         )  # fmt: skip
         ledger.record(
@@ -225,6 +237,7 @@ def moderate(
                 "action": action,
                 "status": status,
                 "edited": action == EDIT,
+                "name_changed": comment.name_moderated,
                 "public_sha256": digest(public) if public else None,
             },
         )

@@ -114,9 +114,11 @@ def open_internal_referral(
     origin: str,
     request: HttpRequest | None = None,
     incident_at: datetime | None = None,
+    incident_number: str = "",
 ) -> Complaint:
     """An internal referral (e.g. a supervisor referring a use-of-force report to standards).
-    Supervisors may make one but cannot see it afterwards."""
+    Supervisors may make one but cannot see it afterwards. The incident's time and number
+    come along, so the investigator is offered the recordings at once."""
     if not can_refer(actor):
         raise NotFound(NOT_FOUND)
     summary = (summary or "").strip()
@@ -126,6 +128,9 @@ def open_internal_referral(
         raise Rejected(f"Keep the summary under {MAX_SUMMARY} characters.")
     kind = _allegation_type(allegation_type)
     origin = _line(origin, MAX_ORIGIN)
+    number = _line(incident_number, 41)
+    if len(number) > 40:
+        raise Rejected("The incident number is at most 40 characters.")
     if officer is not None and not isinstance(officer, User):
         raise Rejected("Name the officer the referral is about.")
     with transaction.atomic():
@@ -133,6 +138,7 @@ def open_internal_referral(
             source=Source.INTERNAL,
             summary=summary,
             incident_at=incident_at,
+            incident_number=number,
             created_by=actor,
             status=ComplaintStatus.RECEIVED,
         )

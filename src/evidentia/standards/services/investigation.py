@@ -1,16 +1,16 @@
-"""Working a complaint: assignee and due date, status, notes, allegations, findings,
-corrective action, the closing letter and closing. Each change checks that the actor is
-in standards (NotFound otherwise), changes the data and appends its ledger event in one
-transaction. Ledger detail holds ids, the reference, types and findings, and digests of
-text: never the complainant's words or contact details."""
+"""Working a complaint: assignee and due date, status, details, notes, the closing
+letter and closing (allegations, findings and corrective action are in allegations.py).
+Each change checks that the actor is in standards (NotFound otherwise), changes the data
+and appends its ledger event in one transaction. Ledger detail holds ids, the reference,
+types and findings, and digests of text: never the complainant's words or contact
+details."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,21 +18,17 @@ from django.utils import timezone
 from evidentia.accounts.models import User
 from evidentia.community.models import Report
 from evidentia.community.models import Status as ReportStatus
-from evidentia.core.errors import Conflict, NotFound, Rejected
+from evidentia.core.errors import Conflict, Rejected
 from evidentia.custody import events, ledger
 from evidentia.standards.models import (
-    ActionKind,
-    Allegation,
-    AllegationType,
     Complaint,
     ComplaintStatus,
-    CorrectiveAction,
-    Finding,
     InvestigationNote,
 )
-from evidentia.standards.services.access import STANDARDS_ROLES, get_complaint, is_standards
+from evidentia.standards.services.access import STANDARDS_ROLES, get_complaint
 
 MAX_TEXT = 20_000
+MAX_ID_DIGITS = 18  # fits a database integer; longer input is refused, not an OverflowError
 REPORT_STATUS = {
     ComplaintStatus.RECEIVED: ReportStatus.RECEIVED,
     ComplaintStatus.INVESTIGATING: ReportStatus.IN_PROGRESS,
@@ -44,7 +40,7 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _text(value: Any, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+def clean_text(value: Any, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
     text = str(value or "").strip()
     if required and not text:
         raise Rejected(f"Write the {what}.")
@@ -61,7 +57,7 @@ def editable(actor: User, complaint: Complaint | Any) -> Complaint:
     return current
 
 
-def _log(kind: str, actor: User, request, complaint: Complaint, **detail: Any) -> None:
+def log_event(kind: str, actor: User, request, complaint: Complaint, **detail: Any) -> None:
     ledger.record(
         kind,
         actor=actor,
@@ -91,21 +87,20 @@ def _sync_report(complaint: Complaint) -> None:
     )
 
 
-def _standards_user(user_id: Any) -> User:
-    try:
-        user = User.objects.get(pk=user_id, is_active=True, role__in=STANDARDS_ROLES)
-    except (User.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Rejected("Assign the complaint to a standards investigator.") from None
+def user_id(value: Any) -> int | None:
+    """A user id from a form: ASCII digits of a sane length, else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value < 10**MAX_ID_DIGITS else None
+    text = str(value or "").strip()
+    ok = text.isascii() and text.isdecimal() and len(text) <= MAX_ID_DIGITS
+    return int(text) if ok else None
+
+
+def _standards_user(value: Any) -> User:
+    user = User.objects.filter(pk=user_id(value), is_active=True, role__in=STANDARDS_ROLES).first()
+    if user is None:
+        raise Rejected("Assign the complaint to a standards investigator.")
     return user
-
-
-def _officer(user_id: Any) -> User | None:
-    if user_id in (None, ""):
-        return None
-    try:
-        return User.objects.get(pk=user_id)
-    except (User.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Rejected("That officer is not on the staff list.") from None
 
 
 def assign(
@@ -122,7 +117,7 @@ def assign(
         if due_on is not None and due_on < current.received_at.date():
             raise Rejected("The due date is before the complaint was received.")
         touch(current, assignee=assignee, due_on=due_on)
-        _log(
+        log_event(
             events.COMPLAINT_ASSIGNED,
             actor,
             request,
@@ -148,30 +143,70 @@ def set_status(
         before = current.status
         touch(current, status=status)
         _sync_report(current)
-        _log(events.COMPLAINT_STATUS_CHANGED, actor, request, current, before=before, after=status)
+        log_event(
+            events.COMPLAINT_STATUS_CHANGED, actor, request, current, before=before, after=status
+        )
     return current
 
 
+MAX_PLACE = 300
+MAX_INCIDENT_NUMBER = 40
+
+
 def update_details(
-    actor: User, complaint: Complaint, *, summary: str, request: HttpRequest | None = None
+    actor: User,
+    complaint: Complaint,
+    *,
+    summary: str,
+    incident_at: datetime | None = None,
+    incident_number: str = "",
+    location: str = "",
+    request: HttpRequest | None = None,
 ) -> Complaint:
-    summary = _text(summary, "summary")
+    """The investigator's summary and what is known of the incident: its time, its
+    CAD/incident number and the place. The time and number find candidate recordings."""
+    summary = clean_text(summary, "summary")
+    number = " ".join(str(incident_number or "").split())
+    if len(number) > MAX_INCIDENT_NUMBER:
+        raise Rejected(f"Keep the incident number under {MAX_INCIDENT_NUMBER} characters.")
+    place = clean_text(location, "place", required=False, limit=MAX_PLACE)
+    if incident_at is not None and (incident_at.tzinfo is None or incident_at > timezone.now()):
+        raise Rejected("The incident time must be a time in the past, in UTC.")
     with transaction.atomic():
         current = editable(actor, complaint)
-        touch(current, summary=summary)
-        _log(events.COMPLAINT_UPDATED, actor, request, current, summary_sha256=digest(summary))
+        fields = {
+            "summary": summary,
+            "incident_at": incident_at,
+            "incident_number": number,
+            "location": place,
+        }
+        changed = [name for name, value in fields.items() if getattr(current, name) != value]
+        if not changed:
+            return current
+        touch(current, **{name: fields[name] for name in changed})
+        log_event(
+            events.COMPLAINT_UPDATED,
+            actor,
+            request,
+            current,
+            changed=changed,
+            incident_at=incident_at,
+            incident_number=number,
+            summary_sha256=digest(summary),
+            location_sha256=digest(place),
+        )
     return current
 
 
 def add_note(
     actor: User, complaint: Complaint, text: str, *, request: HttpRequest | None = None
 ) -> InvestigationNote:
-    text = _text(text, "note")
+    text = clean_text(text, "note")
     with transaction.atomic():
         current = editable(actor, complaint)
         note = InvestigationNote.objects.create(complaint=current, text=text, author=actor)
         touch(current)
-        _log(
+        log_event(
             events.COMPLAINT_NOTE_ADDED,
             actor,
             request,
@@ -182,160 +217,14 @@ def add_note(
     return note
 
 
-def add_allegation(
-    actor: User,
-    complaint: Complaint,
-    *,
-    type: str,
-    officer_id: Any = None,
-    officer_description: str = "",
-    description: str = "",
-    request: HttpRequest | None = None,
-) -> Allegation:
-    if type not in AllegationType.values:
-        raise Rejected("Choose an allegation type.")
-    description = _text(description, "description", required=False)
-    with transaction.atomic():
-        current = editable(actor, complaint)
-        allegation = Allegation.objects.create(
-            complaint=current,
-            officer=_officer(officer_id),
-            officer_description=_text(
-                officer_description, "officer description", required=False, limit=200
-            ),
-            type=type,
-            description=description,
-        )
-        touch(current)
-        _log(
-            events.ALLEGATION_ADDED,
-            actor,
-            request,
-            current,
-            allegation=allegation.pk,
-            type=type,
-            officer=allegation.officer_id,
-        )
-    return allegation
-
-
-def _allegation(actor: User, allegation_id: Any) -> tuple[Allegation, Complaint]:
-    if not is_standards(actor):
-        raise NotFound("Page not found.")
-    try:
-        allegation = Allegation.objects.get(pk=allegation_id)
-    except (Allegation.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise NotFound("No such allegation.") from None
-    return allegation, editable(actor, allegation.complaint_id)
-
-
-def update_allegation(
-    actor: User,
-    allegation_id: Any,
-    *,
-    type: str,
-    officer_id: Any = None,
-    description: str = "",
-    request: HttpRequest | None = None,
-) -> Allegation:
-    if type not in AllegationType.values:
-        raise Rejected("Choose an allegation type.")
-    description = _text(description, "description", required=False)
-    with transaction.atomic():
-        allegation, current = _allegation(actor, allegation_id)
-        before = {"type": allegation.type, "officer": allegation.officer_id}
-        allegation.type = type
-        allegation.officer = _officer(officer_id)
-        allegation.description = description
-        allegation.save(update_fields=["type", "officer", "description"])
-        touch(current)
-        _log(
-            events.ALLEGATION_UPDATED,
-            actor,
-            request,
-            current,
-            allegation=allegation.pk,
-            before=before,
-            after={"type": type, "officer": allegation.officer_id},
-        )
-    return allegation
-
-
-def record_finding(
-    actor: User,
-    allegation_id: Any,
-    finding: str,
-    *,
-    note: str = "",
-    request: HttpRequest | None = None,
-) -> Allegation:
-    if finding not in Finding.values:
-        raise Rejected(
-            "Choose a finding: " + ", ".join(str(label).lower() for label in Finding.labels) + "."
-        )
-    note = _text(note, "finding note", required=False)
-    with transaction.atomic():
-        allegation, current = _allegation(actor, allegation_id)
-        before = allegation.finding
-        allegation.finding = finding
-        allegation.finding_note = note
-        allegation.finding_at = timezone.now()
-        allegation.finding_by = actor
-        allegation.save(update_fields=["finding", "finding_note", "finding_at", "finding_by"])
-        touch(current)
-        _log(
-            events.FINDING_RECORDED,
-            actor,
-            request,
-            current,
-            allegation=allegation.pk,
-            type=allegation.type,
-            finding=finding,
-            before=before or None,
-        )
-    return allegation
-
-
-def add_action(
-    actor: User,
-    allegation_id: Any,
-    kind: str,
-    *,
-    description: str = "",
-    request: HttpRequest | None = None,
-) -> CorrectiveAction:
-    """Discipline or corrective action, after a finding."""
-    if kind not in ActionKind.values:
-        raise Rejected("Choose a corrective action.")
-    description = _text(description, "action description", required=False)
-    with transaction.atomic():
-        allegation, current = _allegation(actor, allegation_id)
-        if not allegation.finding:
-            raise Rejected("Record a finding on this allegation before any corrective action.")
-        action = CorrectiveAction.objects.create(
-            allegation=allegation, kind=kind, description=description, decided_by=actor
-        )
-        touch(current)
-        _log(
-            events.ALLEGATION_UPDATED,
-            actor,
-            request,
-            current,
-            allegation=allegation.pk,
-            action=action.pk,
-            action_kind=kind,
-        )
-    return action
-
-
 def set_closing_letter(
     actor: User, complaint: Complaint, text: str, *, request: HttpRequest | None = None
 ) -> Complaint:
-    text = _text(text, "closing letter")
+    text = clean_text(text, "closing letter")
     with transaction.atomic():
         current = editable(actor, complaint)
         touch(current, closing_letter=text)
-        _log(
+        log_event(
             events.COMPLAINT_UPDATED,
             actor,
             request,
@@ -370,7 +259,7 @@ def close(
     with transaction.atomic():
         current = editable(actor, complaint)
         if closing_letter is not None and closing_letter.strip():
-            current.closing_letter = _text(closing_letter, "closing letter")
+            current.closing_letter = clean_text(closing_letter, "closing letter")
         if problems := close_problems(current):
             raise Rejected("Cannot close yet: " + " ".join(problems))
         before = current.status
@@ -383,7 +272,7 @@ def close(
         )
         _sync_report(current)
         findings = {str(a.pk): a.finding for a in current.allegations.all()}
-        _log(
+        log_event(
             events.COMPLAINT_CLOSED,
             actor,
             request,

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from evidentia.transparency import catalog
+from evidentia.transparency.audit import Audit
 from evidentia.transparency.suppression import (
     Cell,
     Table,
@@ -21,17 +24,45 @@ from evidentia.transparency.suppression import (
     publish_stat,
     publish_table,
     share,
-    suppress_measure,
 )
 
+MONTHS_LONG = ["January", "February", "March", "April", "May", "June", "July", "August"]
+MONTHS_LONG += ["September", "October", "November", "December"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 AGE_BANDS = [(0, 17, "Under 18"), (18, 24, "18-24"), (25, 34, "25-34"), (35, 44, "35-44")]
 AGE_BANDS += [(45, 54, "45-54"), (55, 64, "55-64"), (65, 200, "65 and over")]
 UNKNOWN = "Not recorded"
+OTHER_DISTRICT = "Other / not recorded"
 
 
 def span(year: int) -> tuple[datetime, datetime]:
-    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    """The year, UTC; the current year only up to the end of the last complete month,
+    so its figures change once a month, not with every record (decision 0023)."""
+    now = timezone.now()
+    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    return start, max(start, min(end, datetime(now.year, now.month, 1, tzinfo=UTC)))
+
+
+def covers(year: int) -> str:
+    start, end = span(year)
+    if end == start:
+        return f"{year}: no complete month yet"
+    last = end - timedelta(days=1)
+    partial = "" if end.year > year else " (the year so far, to the last complete month)"
+    return f"1 January to {last.day} {MONTHS_LONG[last.month - 1]} {year}{partial}"
+
+
+def districts() -> list[str]:
+    """Districts that may be published: the configured list, else those of the CAD
+    calls. A use-of-force report's district is typed by the officer, so anything
+    else (a typo, a name, a formula) is grouped, never printed."""
+    from evidentia.cad.models import Call
+
+    configured = getattr(settings, "TRANSPARENCY_DISTRICTS", "") or ""
+    names = [d.strip() for d in configured.split(",") if d.strip()]
+    if not names:
+        names = list(Call.objects.exclude(district="").values_list("district", flat=True))
+    return sorted(set(names))
 
 
 def _in(field: str, year: int) -> Q:
@@ -60,11 +91,20 @@ def _median_days(pairs: Iterable[tuple[datetime, datetime]]) -> tuple[float | No
     return (statistics.median(days) if days else None), len(days)
 
 
-def _publish(section: catalog.Section, measures: dict[str, list[Table]], k: int) -> list:
-    """Suppress each measure's tables together, then publish them in catalog order."""
+def _publish(
+    section: catalog.Section,
+    measures: dict[str, list[Table]],
+    k: int,
+    relate: Callable[[Audit], None] | None = None,
+) -> list:
+    """Audit all the section's tables together (with the relations between them that a
+    reader knows), then publish them in catalog order."""
+    audit = Audit(measures, k)
+    if relate is not None:
+        relate(audit)
+    audit.protect()
     published = {}
     for tables in measures.values():
-        suppress_measure(tables, k)
         for table in tables:
             fig = section.figure(table.key)
             table.meta = {"title": fig.title, "dimension": fig.dimension, "measure": fig.measure}
@@ -86,15 +126,19 @@ def use_of_force(year: int, k: int) -> dict:
     )
     months = {
         r["m"]: r["n"]
-        for r in reports.annotate(m=ExtractMonth("occurred_at"))
+        for r in reports.annotate(m=ExtractMonth("occurred_at", tzinfo=UTC))
         .values("m")
         .annotate(n=Count("pk"))
         .order_by()
     }
-    by_month = Table("by_month", _cells(months, enumerate(MONTHS, start=1)))
-    districts = _counts(reports, "district")
-    named = sorted((d, d) for d in districts if d)
-    by_district = Table("by_district", _cells(districts, [*named, ("", UNKNOWN)]))
+    complete = (span(year)[1] - timedelta(days=1)).month if span(year)[1] > span(year)[0] else 0
+    by_month = Table("by_month", _cells(months, list(enumerate(MONTHS, start=1))[:complete]))
+    known, by_name = districts(), _counts(reports, "district")
+    other = sum(n for d, n in by_name.items() if d not in known)
+    by_district = Table(
+        "by_district",
+        [Cell(d, by_name.get(d, 0)) for d in known] + [Cell(OTHER_DISTRICT, other)],
+    )
     types = _counts(ForceType.objects.filter(reports__in=reports), "code")
     type_labels = ForceType.objects.filter(Q(active=True) | Q(code__in=types)).values_list(
         "code", "name"
@@ -116,7 +160,17 @@ def use_of_force(year: int, k: int) -> dict:
         "force_types": [by_type],
         "subjects": [by_race, by_sex, by_age],
     }
-    return {"tables": _publish(section, measures, k), "stats": []}
+
+    def relate(audit: Audit) -> None:
+        # A submitted report names at least one force type and one subject, and a
+        # force type at most once.
+        incidents = audit.total("incidents")
+        audit.at_least([audit.total("force_types")], [incidents])
+        audit.at_least([audit.total("subjects")], [incidents])
+        for cell in by_type.cells:
+            audit.at_least([incidents], [cell])
+
+    return {"tables": _publish(section, measures, k, relate), "stats": []}
 
 
 def complaints(year: int, k: int) -> dict:
@@ -140,7 +194,12 @@ def complaints(year: int, k: int) -> dict:
     median, n = _median_days(closed.values_list("received_at", "closed_at"))
     measures = {"complaints": [by_source], "allegations": [by_type], "findings": [by_finding]}
     stats = [_stat(section, "median_days_to_close", publish_stat(median, n, k, "days"))]
-    return {"tables": _publish(section, measures, k), "stats": stats}
+
+    def relate(audit: Audit) -> None:
+        # A complaint makes at least one allegation.
+        audit.at_least([audit.total("allegations")], [audit.total("complaints")])
+
+    return {"tables": _publish(section, measures, k, relate), "stats": stats}
 
 
 def body_cameras(year: int, k: int) -> dict:
@@ -168,7 +227,19 @@ def body_cameras(year: int, k: int) -> dict:
         key: Table(key, [Cell(t, found[t][f"n_{key}"]) for t in labels])
         for key in ("required", "recorded", "late", "short")
     }
-    published = _publish(section, {key: [t] for key, t in tables.items()}, k)
+
+    def relate(audit: Audit) -> None:
+        # Per call type: recorded + not recorded = required; late, short <= recorded.
+        # "Not recorded" is not published, but a reader can subtract, so a count of
+        # 1..k-1 of it is protected like a published one.
+        cells = {key: [*t.cells, audit.total(key)] for key, t in tables.items()}
+        for req, rec, late, short in zip(*cells.values(), strict=True):
+            missed = audit.derived(f"not recorded: {req.label}", req.value - rec.value)
+            audit.equal([rec, missed], [req])
+            audit.at_least([rec], [late])
+            audit.at_least([rec], [short])
+
+    published = _publish(section, {key: [t] for key, t in tables.items()}, k, relate)
     required, recorded = published[0], published[1]
     fig = section.figure("share_recorded")
     rates = {
@@ -254,5 +325,6 @@ def compute(key: str, year: int, k: int | None = None) -> dict:
         "title": section.title,
         "summary": section.summary,
         "min_count": k,
+        "covers": covers(year),
         "empty": empty,
     } | figures

@@ -87,6 +87,70 @@ def can_review(user: User, report: UseOfForceReport) -> bool:
     return user.role == Role.SUPERVISOR and bool(user.unit_id) and user.unit_id == report.unit_id
 
 
+# docs/decisions/0020: a referral to professional standards is a restricted matter. Only
+# standards, administrators and the supervisors who took a step in the report's review
+# see it; everyone else (the officer included) sees the closed review as "Reviewed", the
+# same word as for an approval, so the two cannot be told apart by the label.
+REVIEWED = ("reviewed", "Reviewed")
+CLOSED = (ReportStatus.APPROVED, ReportStatus.REFERRED)
+
+
+def sees_referrals(user: User) -> bool:
+    """Whether the user sees every referral (not just those of reports they reviewed)."""
+    return user.is_active and user.role in (Role.STANDARDS_INVESTIGATOR, Role.ADMIN)
+
+
+def reviewed_by(user: User, report_ids: Any) -> set[Any]:
+    """Of these reports, those in whose review chain the user took a step (not filing)."""
+    from evidentia.useofforce.models import Review
+
+    if user.role != Role.SUPERVISOR:
+        return set()
+    steps = Review.objects.filter(actor=user, report_id__in=report_ids).exclude(
+        action=Review.Action.SUBMITTED
+    )
+    return set(steps.values_list("report_id", flat=True))
+
+
+def sees_referral(user: User, report: UseOfForceReport, involved: set[Any] | None = None) -> bool:
+    if sees_referrals(user):
+        return True
+    if report.officer_id == user.pk or user.role != Role.SUPERVISOR:
+        return False
+    if report.reviewer_id == user.pk:
+        return True
+    involved = reviewed_by(user, [report.pk]) if involved is None else involved
+    return report.pk in involved
+
+
+def shown_status(
+    user: User, report: UseOfForceReport, involved: set[Any] | None = None
+) -> tuple[str, str]:
+    """(value, label) of the report's status as this user may see it."""
+    if report.status in CLOSED and not sees_referral(user, report, involved):
+        return REVIEWED
+    return report.status, report.get_status_display()
+
+
+def shown_reviews(user: User, report: UseOfForceReport) -> list[dict[str, Any]]:
+    """The review chain as this user may see it: a referral step reads "Reviewed", and
+    its comments (the reasons for the referral) are left out."""
+    full = sees_referral(user, report)
+    rows = []
+    for r in report.reviews.select_related("actor"):
+        neutral = not full and r.action in (r.Action.REFERRED, r.Action.APPROVED)
+        rows.append(
+            {
+                "action": REVIEWED[0] if neutral else r.action,
+                "label": REVIEWED[1] if neutral else r.get_action_display(),
+                "actor": r.actor,
+                "created_at": r.created_at,
+                "comments": "" if neutral and r.action == r.Action.REFERRED else r.comments,
+            }
+        )
+    return rows
+
+
 def supervisors_of(officer: User) -> QuerySet[User]:
     """An officer's supervisors: active supervisors of the same unit."""
     if not officer.unit_id:

@@ -37,13 +37,13 @@ def candidates(officer: User, occurred_at: datetime | None, incident: str) -> Qu
     """Recordings the officer may link: their own videos from near the time, and any item
     they can see that carries the report's incident number."""
     near = Q(pk__in=[])
-    if occurred_at is not None:
-        w = candidate_window()
+    span = _around(occurred_at, candidate_window())
+    if span is not None:
         near = Q(
             officer=officer,
             kind=Kind.VIDEO,
-            recorded_at__gte=occurred_at - w,
-            recorded_at__lte=occurred_at + w,
+            recorded_at__gte=span[0],
+            recorded_at__lte=span[1],
         )
     same = Q(incident_number=incident) if incident else Q(pk__in=[])
     return (
@@ -51,6 +51,17 @@ def candidates(officer: User, occurred_at: datetime | None, incident: str) -> Qu
         .filter(near | same, disposed_at__isnull=True)
         .order_by("recorded_at", "title")
     )
+
+
+def _around(moment: datetime | None, w: timedelta) -> tuple[datetime, datetime] | None:
+    """moment ± w, or None when there is no moment or the window would leave the calendar
+    (a typed year 1 or 9999: the form rejects it, but the page still lists candidates)."""
+    if moment is None:
+        return None
+    try:
+        return moment - w, moment + w
+    except OverflowError:
+        return None
 
 
 def _chosen_items(officer: User, data: ReportInput, report: UseOfForceReport | None) -> list[Item]:

@@ -72,10 +72,13 @@ def _when(value: str, errors: dict[str, str]) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except ValueError:
         errors["occurred_at"] = "Give the date and time as 2026-03-02 14:30 (UTC)."
         return None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:  # an offset pushing year 1 or 9999 off the calendar
+        errors["occurred_at"] = "That date is out of range; check the year."
+        return None
     if moment > datetime.now(UTC):
         errors["occurred_at"] = "The date and time of the incident cannot be in the future."
     elif moment.year < 2000:
@@ -114,7 +117,9 @@ def _subjects(data: Any, errors: dict[str, str]) -> list[SubjectInput]:
             errors[prefix + "sex"] = f"Subject {n}: choose a sex (or Unknown)."
         age = None
         if age_raw:
-            if not age_raw.isdigit() or not 0 < int(age_raw) < 120:
+            # isdecimal on ASCII only: "²" passes str.isdigit but not int().
+            whole = age_raw.isascii() and age_raw.isdecimal() and len(age_raw) <= 3
+            if not whole or not 0 < int(age_raw) < 120:
                 errors[prefix + "age"] = f"Subject {n}: the age must be a whole number 1-119."
             else:
                 age = int(age_raw)

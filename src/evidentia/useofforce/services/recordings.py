@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -39,16 +39,33 @@ def window() -> timedelta:
     return timedelta(minutes=getattr(settings, "FORCE_RECORDING_WINDOW_MINUTES", 30))
 
 
+def _restricted() -> Q:
+    """Items nobody outside a restricted matter may learn of: those in a restricted case
+    and files sent with a complaint about an officer. Linking one would show its title
+    to the report's supervisors and auditors and put an event on it (rule 6)."""
+    from evidentia.cases.models import CaseItem
+    from evidentia.community.models import ReportMedia
+
+    in_case = CaseItem.objects.filter(case__restricted=True).values("item_id")
+    in_complaint = ReportMedia.objects.filter(report__restricted=True).values("item_id")
+    return Q(pk__in=in_case) | Q(pk__in=in_complaint)
+
+
 def covering(report: UseOfForceReport) -> list[Item]:
-    """The officer's videos whose recorded span overlaps occurred_at ± the window."""
+    """The officer's videos whose recorded span overlaps occurred_at ± the window,
+    leaving out items of restricted matters."""
     start, end = report.occurred_at - window(), report.occurred_at + window()
-    found = Item.objects.filter(
-        officer_id=report.officer_id,
-        kind=Kind.VIDEO,
-        disposed_at__isnull=True,
-        recorded_at__lte=end,
-        recorded_at__gte=start - LONGEST,
-    ).order_by("recorded_at")
+    found = (
+        Item.objects.filter(
+            officer_id=report.officer_id,
+            kind=Kind.VIDEO,
+            disposed_at__isnull=True,
+            recorded_at__lte=end,
+            recorded_at__gte=start - LONGEST,
+        )
+        .exclude(_restricted())
+        .order_by("recorded_at")
+    )
     return [
         item
         for item in found

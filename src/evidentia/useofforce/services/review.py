@@ -108,6 +108,7 @@ def refer(
             origin=r.reference,
             request=request,
             incident_at=r.occurred_at,
+            incident_number=r.incident_number,
         )
         r.status, r.decided_at, r.reviewer = ReportStatus.REFERRED, timezone.now(), actor
         return {}  # no complaint id here: rule 6 keeps standards matters out of sight

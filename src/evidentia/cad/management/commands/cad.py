@@ -49,7 +49,11 @@ class Command(BaseCommand):
             raise CommandError(f"No file {path}.")
         text = o["mapping"]
         if text.startswith("@"):
-            text = Path(text[1:]).read_text(encoding="utf-8")
+            try:
+                text = Path(text[1:]).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                raise CommandError(f"--mapping: cannot read {text[1:]}: {reason}.") from exc
         mapping = parse_mapping(o["map"], text)
         actor: Any = SYSTEM
         if o["as_user"]:

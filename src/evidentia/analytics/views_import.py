@@ -1,0 +1,205 @@
+"""Import pages: upload a CSV, map its columns and choose the dataset, see the result;
+and copy the agency's CAD calls in as incidents. Every change goes through
+`analytics.services`."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from evidentia.accounts.auth import signed_in_user, staff_required
+from evidentia.analytics.models import Dataset, ImportRun
+from evidentia.analytics.services import access, cad, imports, rows
+from evidentia.analytics.views import error_page
+from evidentia.core.errors import EvidentiaError, NotFound, Rejected
+
+SESSION_KEY = "analytics_uploads"
+RECENT = 20
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.UPLOAD_DIR) / "analytics"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _upload_path(request: HttpRequest, token: str) -> tuple[Path, str]:
+    saved = request.session.get(SESSION_KEY, {})
+    if token not in saved:
+        raise NotFound("That upload has expired or is not yours. Upload the file again.")
+    try:
+        path = _upload_dir() / f"{uuid.UUID(token)}.csv"
+    except ValueError:
+        raise NotFound("No such upload.") from None
+    if not path.exists():
+        raise NotFound("That upload has expired. Upload the file again.")
+    return path, saved[token]
+
+
+def _import_page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
+    context = {
+        "nav": "analytics",
+        "tab": "import",
+        "error": error,
+        "runs": ImportRun.objects.select_related("imported_by", "dataset")[:RECENT],
+    }
+    return render(request, "analytics/import.html", context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    try:
+        access.check_import(signed_in_user(request))
+    except EvidentiaError as exc:
+        return error_page(request, exc)
+    if request.method != "POST":
+        return _import_page(request)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _import_page(request, "Choose a CSV file to import.", 422)
+    token = str(uuid.uuid4())
+    path = _upload_dir() / f"{token}.csv"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    try:
+        with path.open("rb") as stream:
+            headers = rows.read_headers(stream)
+    except Rejected as exc:
+        path.unlink(missing_ok=True)
+        return _import_page(request, exc.message, exc.status)
+    saved = request.session.get(SESSION_KEY, {})
+    saved[token] = upload.name or "upload.csv"
+    request.session[SESSION_KEY] = saved
+    form = {"mode": ImportRun.Mode.ALL_OR_NOTHING}
+    return _mapping_page(request, token, saved[token], headers, rows.default_mapping(headers), form)
+
+
+def _mapping_page(
+    request: HttpRequest,
+    token: str,
+    name: str,
+    headers: list[str],
+    mapping: dict[str, str],
+    form: dict[str, str],
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    fields = [
+        {"name": f, "required": f in rows.REQUIRED, "column": mapping.get(f, "")}
+        for f in rows.FIELDS
+    ]
+    context = {
+        "nav": "analytics",
+        "tab": "import",
+        "token": token,
+        "file_name": name,
+        "headers": headers,
+        "fields": fields,
+        "modes": ImportRun.Mode.choices,
+        "datasets": Dataset.objects.all(),
+        "form": form,
+        "error": error,
+    }
+    return render(request, "analytics/mapping.html", context, status=status)
+
+
+def _int(text: str, name: str) -> int | None:
+    if not text.strip():
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise Rejected(f"{name} must be a whole number such as 2913.") from None
+
+
+@staff_required
+@require_POST
+def run_view(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    token = request.POST.get("token", "")
+    try:
+        access.check_import(user)
+        path, name = _upload_path(request, token)
+    except EvidentiaError as exc:
+        return error_page(request, exc)
+    post = request.POST
+    mapping = {f: post.get(f"map_{f}", "") for f in rows.FIELDS}
+    mapping = {k: v for k, v in mapping.items() if v}
+    form = {
+        k: post.get(k, "")
+        for k in ("dataset", "new_slug", "new_name", "new_epsg", "xy_epsg", "mode")
+    }
+    with path.open("rb") as stream:
+        headers = rows.read_headers(stream)
+        try:
+            rows.check_mapping(headers, mapping)
+            xy_epsg = _int(form["xy_epsg"], "The EPSG code of x/y")
+            if form["dataset"]:
+                dataset = imports.get_dataset(form["dataset"])
+            else:
+                epsg = _int(form["new_epsg"], "The dataset's EPSG code")
+                if epsg is None:
+                    raise Rejected("Choose a dataset, or give the new dataset's EPSG code.")
+                dataset = imports.create_dataset(
+                    form["new_slug"].strip(), name=form["new_name"].strip(), epsg=epsg, actor=user
+                )
+            run = imports.import_file(
+                stream,
+                dataset=dataset,
+                file_name=name,
+                actor=user,
+                mapping=mapping,
+                mode=form["mode"] or ImportRun.Mode.ALL_OR_NOTHING,
+                xy_epsg=xy_epsg,
+                request=request,
+            )
+        except EvidentiaError as exc:
+            return _mapping_page(
+                request, token, name, headers, mapping, form, exc.message, exc.status
+            )
+    path.unlink(missing_ok=True)
+    saved = request.session.get(SESSION_KEY, {})
+    saved.pop(token, None)
+    request.session[SESSION_KEY] = saved
+    return redirect("analytics:import_result", run_id=run.pk)
+
+
+@staff_required
+@require_POST
+def cad_view(request: HttpRequest) -> HttpResponse:
+    try:
+        run = cad.copy_calls(actor=signed_in_user(request), request=request)
+    except EvidentiaError as exc:
+        return error_page(request, exc)
+    return redirect("analytics:import_result", run_id=run.pk)
+
+
+@staff_required
+@require_safe
+def result_view(request: HttpRequest, run_id: str) -> HttpResponse:
+    try:
+        access.check_import(signed_in_user(request))
+        run = ImportRun.objects.filter(pk=run_id).select_related("imported_by", "dataset").first()
+        if run is None:
+            raise NotFound("No such import.")
+    except EvidentiaError as exc:
+        return error_page(request, exc)
+    by_level: dict[str, list] = {"error": [], "excluded": [], "warning": []}
+    for e in run.errors:
+        by_level.setdefault(e.get("level", "error"), []).append(e)
+    context = {
+        "nav": "analytics",
+        "tab": "import",
+        "run": run,
+        "errors": by_level["error"],
+        "excluded": by_level["excluded"],
+        "warnings": by_level["warning"],
+    }
+    return render(request, "analytics/result.html", context)
