@@ -121,3 +121,11 @@ def staff_required(view: ViewFunc) -> ViewFunc:
 def signed_in_user(request: HttpRequest) -> User:
     """The request's user, typed; only for views and API operations behind our auth."""
     return cast(User, request.user)
+
+
+def acts_as(actor: Any, roles: set[str] | frozenset[str]) -> bool:
+    """A system actor (a name such as "cad" from the CLI or Celery: the shell is trusted),
+    or an active, signed-in user holding one of `roles`."""
+    if isinstance(actor, str):
+        return True
+    return bool(actor and actor.is_authenticated and actor.is_active and actor.role in roles)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from evidentia.accounts.auth import acts_as
 from evidentia.accounts.models import Role
 from evidentia.core.errors import PermissionDenied
 
@@ -17,22 +18,16 @@ READERS = {Role.ADMIN, Role.SUPERVISOR, Role.INVESTIGATOR, Role.AUDITOR, Role.CU
 COMMAND = {Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR}
 
 
-def _is(user: Any, roles: set[str]) -> bool:
-    if isinstance(user, str):  # a system actor (CLI, Celery): the shell is trusted
-        return True
-    return bool(user and user.is_authenticated and user.is_active and user.role in roles)
-
-
 def can_import(user: Any) -> bool:
-    return _is(user, IMPORTERS)
+    return acts_as(user, IMPORTERS)
 
 
 def can_read(user: Any) -> bool:
-    return _is(user, READERS)
+    return acts_as(user, READERS)
 
 
 def can_see_performance(user: Any) -> bool:
-    return _is(user, COMMAND)
+    return acts_as(user, COMMAND)
 
 
 def check_import(user: Any) -> None:

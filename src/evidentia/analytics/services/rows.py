@@ -7,7 +7,6 @@ rows at once and live in `places.py`."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,10 +18,9 @@ from django.utils import timezone
 from evidentia.cad.services.csvfile import (
     RowError,
     _norm,
-    not_utf8,
-    open_text,
     parse_mapping,
     parse_time,
+    parsed_rows,
     read_headers,
     sha256_of,
 )
@@ -182,28 +180,7 @@ def parse_row(line: int, raw: dict[str, Any], mapping: dict[str, str]) -> Parsed
 
 def rows(stream: IO[bytes], mapping: dict[str, str]) -> Iterator[ParsedRow | RowError]:
     """Every data row, good or bad. A decoding error stops the file (Rejected)."""
-    text = open_text(stream)
-    reader = csv.DictReader(text)
-    try:
-        reader.fieldnames  # noqa: B018 - reads the header row
-        while True:
-            try:
-                raw = next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError as exc:
-                raise Rejected(not_utf8(reader.line_num + 1)) from exc
-            except csv.Error as exc:
-                yield RowError(reader.line_num, f"not valid CSV: {exc}")
-                continue
-            if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
-                continue  # blank lines are not rows
-            try:
-                yield parse_row(reader.line_num, raw, mapping)
-            except ValueError as exc:
-                yield RowError(reader.line_num, str(exc))
-    finally:
-        text.detach()
+    return parsed_rows(stream, mapping, parse_row)
 
 
 def row_key(row: ParsedRow, x: float, y: float, nth: int = 0) -> str:

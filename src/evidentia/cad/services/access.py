@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from evidentia.accounts.auth import acts_as
 from evidentia.accounts.models import Role
 from evidentia.core.errors import PermissionDenied
 
@@ -18,22 +19,16 @@ ALL_OFFICERS = {Role.ADMIN, Role.CUSTODIAN, Role.AUDITOR}
 SYSTEM = "cad"
 
 
-def _is(user: Any, roles: set[str]) -> bool:
-    if isinstance(user, str):  # a system actor (CLI, Celery): the shell is trusted
-        return True
-    return bool(user and user.is_authenticated and user.is_active and user.role in roles)
-
-
 def can_import(user: Any) -> bool:
-    return _is(user, IMPORTERS)
+    return acts_as(user, IMPORTERS)
 
 
 def can_read(user: Any) -> bool:
-    return _is(user, READERS)
+    return acts_as(user, READERS)
 
 
 def can_edit_policy(user: Any) -> bool:
-    return _is(user, POLICY_EDITORS)
+    return acts_as(user, POLICY_EDITORS)
 
 
 def check_import(user: Any) -> None:
@@ -57,6 +52,6 @@ def check_policy(user: Any) -> None:
 def officer_unit_scope(user: Any) -> tuple[bool, int | None]:
     """(restricted, unit id) for the per-officer figures: a supervisor sees only the
     officers of their own unit (none when they have no unit); the shell sees all."""
-    if isinstance(user, str) or _is(user, ALL_OFFICERS):
+    if isinstance(user, str) or acts_as(user, ALL_OFFICERS):
         return False, None
     return True, getattr(user, "unit_id", None)

@@ -10,14 +10,16 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.utils import timezone
 
 from evidentia.core.errors import Rejected
+
+T = TypeVar("T")
 
 REQUIRED = ("call_number", "call_type", "received_at", "officers")
 OPTIONAL = (
@@ -268,6 +270,15 @@ def window(call: dict[str, Any]) -> tuple[datetime, datetime]:
 
 def rows(stream: IO[bytes], mapping: dict[str, str]) -> Iterator[Row | RowError]:
     """Every data row, good or bad. A decoding error stops the file (Rejected)."""
+    return parsed_rows(stream, mapping, parse_row)
+
+
+def parsed_rows(
+    stream: IO[bytes], mapping: dict[str, str], parse: Callable[[int, dict, dict], T]
+) -> Iterator[T | RowError]:
+    """Every data row through `parse(line, raw, mapping)`, good or bad: a ValueError from
+    `parse` is that line's error, blank lines are skipped, and a decoding error stops the
+    whole file (Rejected). Shared by the CAD and the analytics importers."""
     text = open_text(stream)
     reader = csv.DictReader(text)
     try:
@@ -286,7 +297,7 @@ def rows(stream: IO[bytes], mapping: dict[str, str]) -> Iterator[Row | RowError]
             if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
                 continue  # blank lines are not rows
             try:
-                yield parse_row(line, raw, mapping)
+                yield parse(line, raw, mapping)
             except ValueError as exc:
                 yield RowError(line, str(exc))
     finally:
