@@ -6,6 +6,7 @@ a 30-day horizon is scored once on the 14 days that exist). Prints PAI at 0.25/0
 sq mi by method, category and horizon, the ratio to the best baseline, and the wall time
 of the contract command (`--method auto`) for each category and horizon, and how often
 auto's backtest pick (made on training rows only) was a best method on the test weeks.
+The blend includes the self-exciting trigger term (forecast/sepp.py; decision 0026).
 """
 
 from __future__ import annotations
