@@ -150,3 +150,28 @@ def test_a_decided_report_cannot_be_decided_again(olivia, sam):
     services.approve(sam, report)
     with pytest.raises(Conflict, match="not awaiting review"):
         services.return_for_changes(sam, report, "Too late")
+
+
+def test_every_submitted_version_is_kept_after_edits_following_a_return(olivia, sam, as_user):
+    report = filed(olivia, reason="He resisted.")
+    services.return_for_changes(sam, report, "Describe the resistance.")
+    post = fields(action="submit", reason="He pulled away and swung at me twice.")
+    assert as_user(olivia).post(f"/force/{report.pk}/edit/", post).status_code == 302
+    sent = Review.objects.filter(report=report, action="submitted").order_by("created_at")
+    assert [v.snapshot["reason"] for v in sent] == [
+        "He resisted.",
+        "He pulled away and swung at me twice.",
+    ]
+
+
+def test_the_ledger_holds_the_digest_of_what_was_submitted(olivia, sam):
+    import hashlib
+    import json
+
+    from evidentia.core.canonical import canonical_json
+
+    report = filed(olivia)
+    body = json.loads(Event.objects.get(kind=events.FORCE_REPORT_SUBMITTED).body)
+    sent = Review.objects.get(report=report, action="submitted").snapshot
+    assert body["detail"]["content_sha256"] == hashlib.sha256(canonical_json(sent)).hexdigest()
+    assert "reason" not in body["detail"]

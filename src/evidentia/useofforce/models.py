@@ -137,6 +137,11 @@ class Review(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     comments = models.TextField(blank=True)
+    snapshot = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="SUBMITTED: the report exactly as sent; edits after a return never erase it.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

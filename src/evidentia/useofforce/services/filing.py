@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from evidentia.accounts.models import User
+from evidentia.core.canonical import canonical_json
 from evidentia.core.errors import Conflict, EvidentiaError, PermissionDenied, Rejected
 from evidentia.custody import events
 from evidentia.evidence.models import Item, Kind
@@ -109,7 +112,8 @@ def _apply(report: UseOfForceReport, data: ReportInput, items: list[Item]) -> No
     report.save()
     report.force_types.set(data.force_types)
     report.recordings.set(items)
-    # Subjects are rewritten whole; no other row points at them.
+    # Subjects of the working copy are rewritten whole; every submitted version is kept
+    # in the review chain (snapshot()).
     Subject.objects.filter(report=report).delete()
     Subject.objects.bulk_create(
         Subject(
@@ -175,6 +179,38 @@ def _summary(data: ReportInput) -> dict[str, object]:
     }
 
 
+def snapshot(report: UseOfForceReport) -> dict[str, Any]:
+    """The report as submitted. A draft is the officer's working copy and is rewritten
+    freely; what a supervisor was sent is kept in the review chain, and the ledger holds
+    its digest, so a report edited after a return never loses an earlier version."""
+    return {
+        "reference": report.reference,
+        "incident_number": report.incident_number,
+        "occurred_at": report.occurred_at.isoformat(),
+        "location": report.location,
+        "lat": report.lat,
+        "lon": report.lon,
+        "district": report.district,
+        "force_types": sorted(report.force_types.values_list("code", flat=True)),
+        "reason": report.reason,
+        "deescalation_attempted": report.deescalation_attempted,
+        "deescalation": report.deescalation,
+        "officer_injured": report.officer_injured,
+        "officer_injuries": report.officer_injuries,
+        "subjects": [
+            {
+                "race": s.race,
+                "sex": s.sex,
+                "age": s.age,
+                "injured": s.injured,
+                "injuries": s.injuries,
+            }
+            for s in report.subjects.order_by("pk")
+        ],
+        "recordings": sorted(str(pk) for pk in report.recordings.values_list("pk", flat=True)),
+    }
+
+
 def pick_reviewer(report: UseOfForceReport) -> tuple[User, str]:
     """The reviewer and a note for the page: the previous reviewer on a resubmission,
     else a supervisor of the officer's unit, else an administrator."""
@@ -207,8 +243,13 @@ def submit(
         report.reviewer = reviewer
         report.submitted_at = report.updated_at = timezone.now()
         report.save()
+        sent = snapshot(report)
         Review.objects.create(
-            report=report, action=Review.Action.SUBMITTED, actor=officer, comments=note
+            report=report,
+            action=Review.Action.SUBMITTED,
+            actor=officer,
+            comments=note,
+            snapshot=sent,
         )
         record(
             events.FORCE_REPORT_SUBMITTED,
@@ -217,6 +258,7 @@ def submit(
             request,
             reviewer=reviewer.get_username(),
             resubmitted=resubmitted,
+            content_sha256=hashlib.sha256(canonical_json(sent)).hexdigest(),
         )
         recordings.check(report, actor=officer, request=request)
         report.refresh_from_db()
