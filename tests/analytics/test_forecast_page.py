@@ -38,7 +38,8 @@ def test_the_forecast_page_shows_the_flagged_cells_map_and_ranked_table(crafted,
     text = page.content.decode()
     assert page.status_code == 200
     assert "Flagged cells, highest score first" in text and "data-analytics-map" in text
-    config = json.loads(text.split('id="analytics-map-config">')[1].split("</script>")[0])
+    opening = 'id="analytics-map-config" type="application/json">'
+    config = json.loads(text.split(opening)[1].split("</script>")[0])
     # 0.25 sq mi of 600 ft cells is 19 cells.
     assert len(config["cells"]) == 19 and {"south", "west", "colour"} <= set(config["cells"][0])
 
@@ -119,7 +120,9 @@ def test_the_geojson_download_carries_the_bias_report(crafted, as_user, audrey):
         ({"method": "crystal-ball"}, "method must be one of"),
         ({"budget": "5"}, "flagged area must be one of"),
         ({"cell": "0"}, "more than 0"),
-        ({"cell": "1"}, "smaller than 10 m"),
+        ({"cell": "1"}, "cells are at least 328 ft"),
+        ({"cell": "1e300"}, "at most 32,808 ft"),
+        ({"start": "9999-12-31"}, "between 1900-01-01 and 2100-12-31"),
     ],
 )
 def test_bad_input_is_a_clear_message_on_the_page(crafted, as_user, sam, changes, message):

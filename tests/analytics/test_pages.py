@@ -46,7 +46,8 @@ def test_the_map_page_has_the_table_fallback_legend_and_bias_report(mapped, as_u
     assert "Strongest cells" in text and "an-legend" in text
     assert "Bias and validity" in text and "Share of incidents" in text
     assert "Hot spot" in text
-    config = json.loads(text.split('id="analytics-map-config">')[1].split("</script>")[0])
+    opening = 'id="analytics-map-config" type="application/json">'
+    config = json.loads(text.split(opening)[1].split("</script>")[0])
     assert config["cells"] and {"south", "west", "north", "east", "colour"} <= set(
         config["cells"][0]
     )
@@ -68,7 +69,9 @@ def test_the_exports_download_the_current_map(mapped, as_user, ivan):
     assert geo["Content-Type"] == "application/geo+json"
     assert json.loads(geo.content)["properties"]["incidents"] == 20
     table = client.get(reverse("analytics:map_csv"), {"method": "kde"})
-    assert table.content.decode().startswith("x_min,y_min,x_max,y_max")
+    lines = table.content.decode().splitlines()
+    header = next(line for line in lines if not line.startswith("# "))
+    assert header.startswith("x_min,y_min,x_max,y_max")
     assert "hotspots-portland-kde" in table["Content-Disposition"]
 
 

@@ -22,6 +22,9 @@ import numpy as np
 from scipy import ndimage, stats
 
 LEVELS = (0.01, 0.05, 0.10)
+# The kernel is (2r+1)^2 cells and the convolution costs that per cell: a wider band
+# is a request to exhaust memory (the pages refuse it before it gets here).
+MAX_RADIUS_CELLS = 10
 
 
 def queen() -> np.ndarray:
@@ -43,6 +46,8 @@ def kernel(neighbourhood: str = "queen", radius_cells: float = 1.5) -> np.ndarra
     if neighbourhood == "distance":
         if not radius_cells >= 1:
             raise ValueError("the distance band must be at least one cell wide")
+        if not radius_cells <= MAX_RADIUS_CELLS:
+            raise ValueError(f"the distance band can be at most {MAX_RADIUS_CELLS} cells wide")
         return distance_band(radius_cells)
     raise ValueError("neighbourhood must be queen or distance")
 

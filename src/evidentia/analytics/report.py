@@ -47,7 +47,9 @@ HEAD = [
     "Origins",
     "Window (days)",
     "Incidents",
-    "PAI 0.25 sq mi [95% CI]",
+    # PAI's study area is the active cells (any call before the test period) unless
+    # evaluate was given --study-area-sq-mi; the report's notes say which.
+    "PAI (study area) 0.25 sq mi [95% CI]",
     "PAI 0.5",
     "PAI 0.75",
     "Hit rate 0.75",

@@ -3,7 +3,6 @@ and the performance metrics for command staff. Read-only: nothing here changes d
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,6 +16,7 @@ from evidentia.accounts.auth import signed_in_user, staff_required
 from evidentia.analytics.models import Dataset
 from evidentia.analytics.services import access, metrics
 from evidentia.analytics.services import hotspots as maps
+from evidentia.analytics.services.dates import parse_day
 from evidentia.analytics.services.legend import colour
 from evidentia.core.errors import EvidentiaError, NotFound, Rejected
 
@@ -97,21 +97,18 @@ def map_view(request: HttpRequest) -> HttpResponse:
         context["filters"] = result.filters.query()
         context["categories"] = maps.categories(dataset)
         context["bias"] = bias_for(result)
-        context["map_config"] = json.dumps(
-            {
-                "cells": [
-                    {
-                        k: c[k]
-                        for k in ("south", "west", "north", "east", "colour", "count", "value")
-                    }
-                    for c in shown
-                ],
-                "label": result.value_label,
-                "tiles": getattr(settings, "MAP_TILE_URL", ""),
-                "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
-                "area": area_latlon(dataset),
-            }
-        )
+        # A dict: the template writes it with json_script, which escapes "<", so no
+        # category or setting can end the script element early.
+        context["map_config"] = {
+            "cells": [
+                {k: c[k] for k in ("south", "west", "north", "east", "colour", "count", "value")}
+                for c in shown
+            ],
+            "label": result.value_label,
+            "tiles": getattr(settings, "MAP_TILE_URL", ""),
+            "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+            "area": area_latlon(dataset),
+        }
         context["shown"] = len(shown)
     return render(request, "analytics/map.html", context)
 
@@ -135,10 +132,12 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
         return error_page(request, exc)
     f = result.filters
     name = f"hotspots-{dataset.slug}-{f.method}-{f.start or 'all'}-{f.end or 'all'}"
+    report = bias_for(result)  # every export carries the map's bias report
     if kind == "geojson":
-        response = HttpResponse(maps.to_geojson(result), content_type="application/geo+json")
+        body = maps.to_geojson(result, report)
+        response = HttpResponse(body, content_type="application/geo+json")
     else:
-        response = HttpResponse(maps.to_csv(result), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(maps.to_csv(result, report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response
 
@@ -157,13 +156,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 def _range(request: HttpRequest) -> tuple[date, date]:
     today = timezone.localdate()
-    try:
-        first = date.fromisoformat(
-            request.GET.get("start") or (today - timedelta(days=89)).isoformat()
-        )
-        last = date.fromisoformat(request.GET.get("end") or today.isoformat())
-    except ValueError:
-        raise Rejected("Dates must look like 2016-08-31.") from None
+    first = parse_day(request.GET.get("start"), "start") or today - timedelta(days=89)
+    last = parse_day(request.GET.get("end"), "end") or today
     if last < first:
         raise Rejected("The end date is before the start date.")
     return first, last

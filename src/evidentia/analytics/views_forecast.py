@@ -62,7 +62,7 @@ def forecast_view(request: HttpRequest) -> HttpResponse:
     try:
         query = fc.parse(request.GET, dataset)
         context["form"]["start"] = query.start.isoformat()
-        result = fc.run(query)
+        result = fc.cached_run(query)
     except EvidentiaError as exc:
         # The form stays, with the message, so the person can correct it.
         context["error"] = exc.message
@@ -87,7 +87,7 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
         dataset = chosen_dataset(request)
         if dataset is None:
             raise NotFound("There is no dataset to forecast yet.")
-        result = fc.run(fc.parse(request.GET, dataset))
+        result = fc.cached_run(fc.parse(request.GET, dataset))
     except EvidentiaError as exc:
         return error_page(request, exc)
     q = result.query

@@ -142,24 +142,32 @@ def run_view(request: HttpRequest) -> HttpResponse:
             rows.check_mapping(headers, mapping)
             xy_epsg = _int(form["xy_epsg"], "The EPSG code of x/y")
             if form["dataset"]:
-                dataset = imports.get_dataset(form["dataset"])
+                run = imports.import_file(
+                    stream,
+                    dataset=imports.get_dataset(form["dataset"]),
+                    file_name=name,
+                    actor=user,
+                    mapping=mapping,
+                    mode=form["mode"] or ImportRun.Mode.ALL_OR_NOTHING,
+                    xy_epsg=xy_epsg,
+                    request=request,
+                )
             else:
                 epsg = _int(form["new_epsg"], "The dataset's EPSG code")
                 if epsg is None:
                     raise Rejected("Choose a dataset, or give the new dataset's EPSG code.")
-                dataset = imports.create_dataset(
-                    form["new_slug"].strip(), name=form["new_name"].strip(), epsg=epsg, actor=user
+                run = imports.import_into_new_dataset(
+                    stream,
+                    slug=form["new_slug"].strip(),
+                    name=form["new_name"].strip(),
+                    epsg=epsg,
+                    file_name=name,
+                    actor=user,
+                    mapping=mapping,
+                    mode=form["mode"] or ImportRun.Mode.ALL_OR_NOTHING,
+                    xy_epsg=xy_epsg,
+                    request=request,
                 )
-            run = imports.import_file(
-                stream,
-                dataset=dataset,
-                file_name=name,
-                actor=user,
-                mapping=mapping,
-                mode=form["mode"] or ImportRun.Mode.ALL_OR_NOTHING,
-                xy_epsg=xy_epsg,
-                request=request,
-            )
         except EvidentiaError as exc:
             return _mapping_page(
                 request, token, name, headers, mapping, form, exc.message, exc.status

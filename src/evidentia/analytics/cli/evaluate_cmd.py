@@ -9,10 +9,9 @@ from typing import Any
 import numpy as np
 
 from evidentia.analytics import bias, report
-from evidentia.analytics.cli.forecast_cmd import parse_day
+from evidentia.analytics.cli.forecast_cmd import load, parse_day
 from evidentia.analytics.forecast.api import ALL, UNITS_PER_FOOT, ForecastError, forecast
 from evidentia.analytics.forecast.evaluate import evaluate
-from evidentia.analytics.forecast.io import read_incidents
 from evidentia.analytics.forecast.metrics import SQ_FT_PER_SQ_MI, cells_for_budget
 from evidentia.core.errors import Rejected
 
@@ -31,6 +30,12 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--units", default="ft", choices=tuple(UNITS_PER_FOOT))
     parser.add_argument("--step-days", type=int, default=1)
     parser.add_argument("--area-col", default=None, help="area unit per incident (bias report)")
+    parser.add_argument(
+        "--study-area-sq-mi",
+        type=float,
+        default=None,
+        help="PAI's study area; default: the active cells (any call before --train-end)",
+    )
     parser.add_argument("--out", required=True, help="report.html")
     parser.add_argument("--pdf", default=None, help="report.pdf (optional)")
 
@@ -42,16 +47,14 @@ def handle(options: dict[str, Any], out: Any) -> None:
     test_end = parse_day(options["test_end"], "--test-end")
     if test_end <= train_end:
         raise Rejected("--test-end must come after --train-end.")
+    area = options.get("study_area_sq_mi")
+    if area is not None and not (np.isfinite(area) and area > 0):
+        raise Rejected("--study-area-sq-mi must be a finite positive number.")
+    if not (np.isfinite(options["cell_size"]) and options["cell_size"] > 0):
+        raise Rejected("--cell-size must be a finite positive number.")
     extra = (options["area_col"],) if options["area_col"] else ()
     try:
-        data = read_incidents(
-            options["incidents"],
-            time_col=options["time_col"],
-            x_col=options["x_col"],
-            y_col=options["y_col"],
-            category_col=options["category_col"],
-            extra=extra,
-        )
+        data = load(options, out, extra)
         cats = options["categories"] or [ALL, *sorted(set(data["category"].tolist()))]
         result = evaluate(
             data,
@@ -62,6 +65,7 @@ def handle(options: dict[str, Any], out: Any) -> None:
             cell_size=options["cell_size"],
             units_per_foot=UNITS_PER_FOOT[options["units"]],
             step=max(1, options["step_days"]),
+            study_area_sq_mi=area,
         )
         maps, biases = _maps_and_bias(data, result, options, train_end)
     except ForecastError as exc:
@@ -70,10 +74,17 @@ def handle(options: dict[str, Any], out: Any) -> None:
         f"Trained on rows before {train_end}; tested from {train_end} to {test_end} "
         "(exclusive). Origins step daily; a horizon longer than the test period is scored "
         "once on the whole test period (see Window).",
-        "PAI = hit rate / (flagged area / study area); study area = cells with at least one "
-        "call of any category before the test period. 95% intervals: percentile bootstrap "
-        "over test incidents. Ratio = PAI at 0.75 sq mi / the best of counts, KDE and "
-        "prospective for that category and horizon.",
+        "PAI = hit rate / (flagged area / study area); "
+        + (
+            f"study area = {area:g} sq mi (given with --study-area-sq-mi). "
+            if area
+            else "study area = the ACTIVE CELLS: the cells with at least one call of any "
+            "category before the test period (not the city's area; a larger area gives "
+            "larger PAIs). "
+        )
+        + "95% intervals: percentile bootstrap over unique test incidents (each carries "
+        "its hits in every overlapping window). Ratio = PAI at 0.75 sq mi / the best of "
+        "counts, KDE and prospective for that category and horizon.",
     ]
     path = Path(options["out"])
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from evidentia.analytics.forecast.api import METHODS, ForecastError, forecast
-from evidentia.analytics.forecast.io import read_incidents
+from evidentia.analytics.forecast.api import METHODS, UNITS_PER_FOOT, ForecastError, forecast
+from evidentia.analytics.forecast.io import FULL_DATE, read_incidents, screen_rows
 from evidentia.core.errors import Rejected
 
 
@@ -39,26 +39,45 @@ def add_arguments(parser: Any) -> None:
 
 
 def parse_day(value: str, name: str) -> np.datetime64:
+    text = str(value).strip()
     try:
-        return np.datetime64(str(value).strip()[:10], "D")
+        if not FULL_DATE.match(text):
+            raise ValueError(text)
+        return np.datetime64(text[:10], "D")
     except ValueError:
-        raise Rejected(f"{name} {value!r} is not a date (YYYY-MM-DD).") from None
+        raise Rejected(f"{name} {value!r} is not a date (need YYYY-MM-DD).") from None
+
+
+def metres_per_unit(units: str) -> float:
+    return 0.3048 / UNITS_PER_FOOT[units]
+
+
+def load(options: dict[str, Any], out: Any, extra=()) -> dict:
+    """The incidents, less the rows whose places are unusable (each reason reported)."""
+    data = read_incidents(
+        options["incidents"],
+        time_col=options["time_col"],
+        x_col=options["x_col"],
+        y_col=options["y_col"],
+        category_col=options["category_col"],
+        extra=extra,
+    )
+    data, notes = screen_rows(data, metres_per_unit=metres_per_unit(options["units"]))
+    for note in notes:
+        out.write(note + "\n")
+    if not len(data["times"]):
+        raise ForecastError("No rows are left once the unusable places are excluded.")
+    return data
 
 
 def handle(options: dict[str, Any], out: Any) -> None:
     if options["horizon_days"] is None or options["horizon_days"] <= 0:
         raise Rejected("--horizon-days must be at least 1.")
-    if not options["cell_size"] or options["cell_size"] <= 0:
-        raise Rejected("--cell-size must be positive.")
+    if not (np.isfinite(options["cell_size"]) and options["cell_size"] > 0):
+        raise Rejected("--cell-size must be a finite positive number.")
     start = parse_day(options["start"], "--start")
     try:
-        data = read_incidents(
-            options["incidents"],
-            time_col=options["time_col"],
-            x_col=options["x_col"],
-            y_col=options["y_col"],
-            category_col=options["category_col"],
-        )
+        data = load(options, out)
         result = forecast(
             data["times"],
             data["x"],
@@ -97,6 +116,10 @@ def write_cells(path: Path, ranked: np.ndarray) -> None:
             w.writerow(["x_min", "y_min", "x_max", "y_max", "score"])
             for x0, y0, x1, y1, s in ranked:
                 w.writerow([f"{x0:.10g}", f"{y0:.10g}", f"{x1:.10g}", f"{y1:.10g}", f"{s:.6g}"])
+        # mkstemp makes the file 0600 whatever the umask; give it an ordinary file's mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

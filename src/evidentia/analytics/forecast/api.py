@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import backtest, blend
-from .grid import Grid
+from .grid import MAX_CELLS, Grid, dims
 from .methods import BASELINES, Events
 
 METHODS = ("auto", "blend", "counts", "kde", "prospective")
@@ -58,10 +58,31 @@ def to_days(times) -> np.ndarray:
         raise ForecastError(f"Some dates could not be read: {exc}") from exc
 
 
+def grid_for(xs, ys, cell_size: float) -> Grid:
+    """The grid over the points' extent, aligned to multiples of the cell size; refused
+    (before anything is allocated) when it would exceed grid.MAX_CELLS."""
+    with np.errstate(all="ignore"):
+        x0 = np.floor(xs.min() / cell_size) * cell_size
+        y0 = np.floor(ys.min() / cell_size) * cell_size
+    nx, ny = dims(x0, y0, xs.max(), ys.max(), cell_size)
+    if not (np.isfinite(x0) and np.isfinite(y0)) or not nx * ny <= MAX_CELLS:
+        raise ForecastError(
+            f"A {cell_size:g}-unit grid over the data's extent ({xs.min():.6g} to "
+            f"{xs.max():.6g} by {ys.min():.6g} to {ys.max():.6g}) would need about "
+            f"{nx * ny:.3g} cells; the limit is {MAX_CELLS:,}. Use a larger cell size, or "
+            "check the x/y columns and units."
+        )
+    return Grid.from_extent(x0, y0, xs.max(), ys.max(), cell_size)
+
+
 def prepare(times, xs, ys, categories, *, category: str, start, cell_size: float, grid=None):
     """Training events (rows dated before `start`) on the shared grid."""
-    if not cell_size or cell_size <= 0:
-        raise ForecastError("The cell size must be positive.")
+    try:
+        cell_size = float(cell_size)
+    except (TypeError, ValueError):
+        raise ForecastError(f"The cell size {cell_size!r} is not a number.") from None
+    if not (np.isfinite(cell_size) and cell_size > 0):
+        raise ForecastError(f"The cell size must be a finite positive number, not {cell_size}.")
     days = to_days(times)
     xs = np.asarray(xs, dtype=float)
     ys = np.asarray(ys, dtype=float)
@@ -76,9 +97,7 @@ def prepare(times, xs, ys, categories, *, category: str, start, cell_size: float
     if not in_cat.any():
         raise ForecastError(f"No {category} rows are dated before {start}: nothing to train on.")
     if grid is None:
-        x0 = np.floor(xs[train].min() / cell_size) * cell_size
-        y0 = np.floor(ys[train].min() / cell_size) * cell_size
-        grid = Grid.from_extent(x0, y0, xs[train].max(), ys[train].max(), cell_size)
+        grid = grid_for(xs[train], ys[train], cell_size)
     day0 = days[train].min()
     # Day numbers count back from the start so that the start is always day n_days.
     n_days = int((start - day0).astype(int))

@@ -10,6 +10,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Above this a grid's per-cell arrays (several float64 copies per method) stop fitting
+# comfortably in memory; real study areas at sensible cell sizes are far below it
+# (Portland at 600 ft: about 13,000 cells).
+MAX_CELLS = 2_000_000
+
+
+def dims(x_min: float, y_min: float, x_max: float, y_max: float, cell: float) -> tuple:
+    """(nx, ny) as floats, so a huge or non-finite extent can be refused before any
+    allocation or int overflow."""
+    with np.errstate(all="ignore"):
+        nx = max(1.0, float(np.floor((float(x_max) - float(x_min)) / cell)) + 1.0)
+        ny = max(1.0, float(np.floor((float(y_max) - float(y_min)) / cell)) + 1.0)
+    return nx, ny
+
 
 @dataclass(frozen=True)
 class Grid:
@@ -24,11 +38,12 @@ class Grid:
         cls, x_min: float, y_min: float, x_max: float, y_max: float, cell: float
     ) -> Grid:
         """The smallest grid of `cell`-sized squares covering the extent (at least 1x1)."""
-        if not cell > 0:
-            raise ValueError("cell size must be positive")
-        nx = max(1, int(np.floor((x_max - x_min) / cell)) + 1)
-        ny = max(1, int(np.floor((y_max - y_min) / cell)) + 1)
-        return cls(float(x_min), float(y_min), float(cell), nx, ny)
+        if not (np.isfinite(cell) and cell > 0):
+            raise ValueError("cell size must be a finite positive number")
+        nx, ny = dims(x_min, y_min, x_max, y_max, cell)
+        if not (np.isfinite(nx) and np.isfinite(ny)) or nx * ny > MAX_CELLS:
+            raise ValueError(f"the grid would need {nx * ny:.3g} cells (limit {MAX_CELLS:,})")
+        return cls(float(x_min), float(y_min), float(cell), int(nx), int(ny))
 
     @classmethod
     def covering(cls, xs, ys, cell: float) -> Grid:

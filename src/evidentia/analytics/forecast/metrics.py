@@ -32,13 +32,25 @@ def budget_cells_sq_mi(budget_sq_mi: float, cell_size_ft: float) -> int:
     return cells_for_budget(budget_sq_mi * SQ_FT_PER_SQ_MI, cell_size_ft**2)
 
 
+def top_cells(scores, k: int) -> np.ndarray:
+    """Boolean mask of the k flagged cells (the k highest scores)."""
+    mask = np.zeros(len(scores), dtype=bool)
+    mask[rank(scores)[: max(0, k)]] = True
+    return mask
+
+
+def hits(scores, test_counts, k: int) -> float:
+    """Incidents in the top k cells."""
+    return float(np.asarray(test_counts, dtype=float)[top_cells(scores, k)].sum())
+
+
 def hit_rate(scores, test_counts, k: int, total: float | None = None) -> float:
     """Share of incidents in the top k cells. `total` may include incidents outside the grid."""
     counts = np.asarray(test_counts, dtype=float)
     total = counts.sum() if total is None else float(total)
     if total <= 0:
         return float("nan")
-    return float(counts[rank(scores)[:k]].sum() / total)
+    return hits(scores, counts, k) / total
 
 
 def pai(hit: float, flagged_area: float, study_area: float) -> float:
@@ -53,7 +65,7 @@ def pei(scores, test_counts, k: int) -> float:
     best = np.sort(counts)[::-1][:k].sum()
     if best <= 0:
         return float("nan")
-    return float(counts[rank(scores)[:k]].sum() / best)
+    return hits(scores, counts, k) / float(best)
 
 
 def score_all(

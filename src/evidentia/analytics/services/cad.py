@@ -10,13 +10,21 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 
 from evidentia.analytics.models import Dataset, ImportRun
 from evidentia.analytics.services import access
-from evidentia.analytics.services.imports import Batch, _base, _reject, write
+from evidentia.analytics.services.imports import (
+    Batch,
+    _base,
+    _reject,
+    refused_new_dataset,
+    write,
+)
 from evidentia.analytics.services.rows import ParsedRow, RowError
 from evidentia.cad.models import Call
+from evidentia.core.errors import Rejected
 
 SLUG = "cad"
 
@@ -26,15 +34,21 @@ def utm_epsg(lon: float, lat: float) -> int:
     return (32600 if lat >= 0 else 32700) + zone
 
 
-def _dataset(calls: list[Call]) -> Dataset:
-    dataset = Dataset.objects.filter(slug=SLUG).first()
-    if dataset is not None:
-        return dataset
+def _new_dataset(calls: list[Call]) -> Dataset:
+    """Dataset "cad" in the CRS its calls call for; refused when no call has a place
+    (a UTM zone guessed from nothing would fix the dataset in the wrong place)."""
+    placed = [(c.lon, c.lat) for c in calls if c.lat is not None and c.lon is not None]
+    placed = [(lo, la) for lo, la in placed if (lo, la) != (0, 0)]
+    if not calls:
+        raise Rejected("There are no CAD calls to copy; no dataset was created.")
+    if not placed:
+        raise Rejected(
+            "None of the CAD calls has a place (lat/lon), so there is nothing to map; "
+            "no dataset was created."
+        )
     epsg = getattr(settings, "ANALYTICS_CAD_EPSG", None)
     if not epsg:
-        placed = [(c.lon, c.lat) for c in calls if c.lat is not None and c.lon is not None]
-        placed = [(lo, la) for lo, la in placed if (lo, la) != (0, 0)]
-        lon, lat = np.median(np.array(placed), axis=0) if placed else (0.0, 0.0)
+        lon, lat = np.median(np.array(placed), axis=0)
         epsg = utm_epsg(float(lon), float(lat))
     return Dataset.objects.create(
         slug=SLUG,
@@ -53,7 +67,19 @@ def copy_calls(
     calls = list(
         Call.objects.only("call_number", "call_type", "received_at", "lat", "lon", "district")
     )
-    dataset = _dataset(calls)
+    with transaction.atomic():
+        # Created inside the import's transaction: a rejected first copy leaves no dataset.
+        dataset = Dataset.objects.filter(slug=SLUG).first()
+        is_new = dataset is None
+        if is_new:
+            dataset = _new_dataset(calls)
+        run = _copy(calls, dataset, mode, actor, request)
+        if is_new and run.state != ImportRun.State.DONE:
+            raise refused_new_dataset(SLUG, run)
+    return run
+
+
+def _copy(calls: list[Call], dataset: Dataset, mode: str, actor: Any, request: Any) -> ImportRun:
     batch = Batch(total=len(calls))
     for line, call in enumerate(calls, start=1):
         if call.lat is None or call.lon is None:

@@ -21,12 +21,14 @@ from evidentia.analytics import hotspots as gi
 from evidentia.analytics.forecast import kde
 from evidentia.analytics.forecast.grid import Grid
 from evidentia.analytics.models import Dataset, Incident
+from evidentia.analytics.services.dates import parse_day
 from evidentia.analytics.services.places import metres_per_unit, to_lonlat
 from evidentia.core.errors import Rejected
 
 METHODS = (("counts", "Grid counts"), ("kde", "Kernel density"), ("gistar", "Getis-Ord Gi*"))
 NEIGHBOURHOODS = (("queen", "Queen (8 neighbours)"), ("distance", "Distance band"))
 MAX_CELLS = 250_000  # a finer grid over a city is a request to slow the server down
+MAX_CELL_METRES = 10_000  # a cell wider than 10 km is no longer a place
 MAX_SHOWN = 4000  # cells sent to the map (the strongest); exports carry every cell
 TOP = 20
 
@@ -87,12 +89,7 @@ def _number(text: str, name: str, default: float) -> float:
 
 
 def _day(text: str, name: str) -> date | None:
-    if not (text or "").strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise Rejected(f"The {name} date must look like 2016-08-31.") from None
+    return parse_day(text, name)
 
 
 def parse_filters(params: Any, dataset: Dataset) -> Filters:
@@ -113,8 +110,17 @@ def parse_filters(params: Any, dataset: Dataset) -> Filters:
     radius = _number(params.get("radius", ""), "The distance band", 1.5)
     if neighbourhood == "distance" and radius < 1:
         raise Rejected("The distance band must be at least one cell wide.")
+    if radius > gi.MAX_RADIUS_CELLS:
+        raise Rejected(
+            f"The distance band can be at most {gi.MAX_RADIUS_CELLS} cells wide; "
+            "choose larger cells for a wider neighbourhood."
+        )
     if cell * metres < 10:
         raise Rejected("Cells smaller than 10 m are finer than the places in the data.")
+    if cell * metres > MAX_CELL_METRES:
+        raise Rejected(
+            f"Cells can be at most {MAX_CELL_METRES / metres:,.0f} {dataset.units} (10 km) wide."
+        )
     return Filters(
         dataset=dataset,
         category=(params.get("category") or "").strip(),
@@ -281,7 +287,22 @@ def shown(result: HotspotMap) -> list[dict[str, Any]]:
     return sorted(cells, key=lambda c: -abs(c["value"]))[:MAX_SHOWN]
 
 
-def to_geojson(result: HotspotMap) -> str:
+CAUTION = "Calls for service and reports, not crime. Never grounds to stop anyone."
+
+
+def bias_summary(report: Any) -> dict[str, Any] | None:
+    """The bias and validity report as plain data, for the exports (None without data)."""
+    if report is None:
+        return None
+    return {
+        "flagged_cells": report.flagged_cells,
+        "repeat_flag_rate": report.repeat_flag_rate,
+        "rows": report.rows,
+        "notes": report.notes,
+    }
+
+
+def to_geojson(result: HotspotMap, report: Any = None) -> str:
     features = []
     for c in result.cells:
         ring = [
@@ -305,6 +326,9 @@ def to_geojson(result: HotspotMap) -> str:
         "epsg": f.dataset.epsg,
         "units": f.dataset.units,
         "incidents": result.incidents,
+        # Issue 8: the bias report travels with every map, as with the forecasts.
+        "bias": bias_summary(report),
+        "caution": CAUTION,
     }
     return json.dumps({"type": "FeatureCollection", "properties": meta, "features": features})
 
@@ -315,8 +339,34 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def to_csv(result: HotspotMap) -> str:
+def csv_note(report: Any) -> list[str]:
+    """ "# " lines above the CSV's header: the caution and the bias report's summary, so
+    the table never travels without them (the GeoJSON export carries the full report)."""
+    lines = [CAUTION]
+    if report is not None:
+        rate = report.repeat_flag_rate
+        lines.append(
+            f"Bias and validity: {report.flagged_cells} flagged cells; repeat-flagging rate "
+            + ("n/a (no previous period)" if rate is None else f"{rate:.0%}")
+            + "."
+        )
+        for row in report.rows:
+            ratio = row.get("ratio")
+            lines.append(
+                f"Area {row.get('unit')}: {row.get('flagged_cell_share', 0):.0%} of flagged "
+                f"cells, {row.get('incident_share', 0):.0%} of incidents"
+                + ("" if ratio is None else f", ratio {ratio:.2f}")
+                + "."
+            )
+        lines.extend(report.notes)
+    lines.append("The full bias report is in the GeoJSON export (properties.bias).")
+    return ["# " + " ".join(str(line).split()) for line in lines]
+
+
+def to_csv(result: HotspotMap, report: Any = None) -> str:
     out = io.StringIO()
+    for line in csv_note(report):
+        out.write(line + "\r\n")  # the csv module's line ending
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for c in sorted(result.cells, key=lambda c: -c["value"]):

@@ -71,6 +71,30 @@ def create_dataset(
     )
 
 
+def refused_new_dataset(slug: str, run: ImportRun) -> Rejected:
+    """The error that undoes a new dataset whose first import was rejected."""
+    reasons = "; ".join(
+        (f"line {e['line']}: " if e.get("line") else "") + str(e.get("reason", ""))
+        for e in (run.errors or [])[:5]
+    )
+    return Rejected(
+        f"Nothing was imported, so the dataset {slug!r} was not created either. {reasons}".strip()
+    )
+
+
+def import_into_new_dataset(
+    stream: IO[bytes], *, slug: str, name: str, epsg: int, actor: Any, **kw: Any
+) -> ImportRun:
+    """Create a dataset and import its first file in one transaction: a rejected file
+    leaves no empty dataset behind (so the same slug can be tried again)."""
+    with transaction.atomic():
+        dataset = create_dataset(slug, name=name, epsg=epsg, actor=actor)
+        run = import_file(stream, dataset=dataset, actor=actor, **kw)
+        if run.state != ImportRun.State.DONE:
+            raise refused_new_dataset(slug, run)
+    return run
+
+
 def import_file(
     stream: IO[bytes],
     *,

@@ -40,8 +40,19 @@ def crs(epsg: int) -> CRS:
         raise Rejected(f"EPSG:{epsg} is not a coordinate reference system pyproj knows.") from None
 
 
+# Web Mercator and its aliases: "metres" that stretch with latitude (1.4 ground metres
+# each at Portland), so cell sizes, bandwidths and budgets would all be wrong.
+WEB_MERCATOR = {3857, 3785, 900913, 102100, 102113}
+
+
 def projected(epsg: int) -> CRS:
     found = crs(epsg)
+    if int(epsg) in WEB_MERCATOR or "pseudo-mercator" in found.name.lower():
+        raise Rejected(
+            f"EPSG:{epsg} ({found.name}) is web-map Mercator: its metres are not ground "
+            "metres, so cells would have the wrong size. Use the local projected CRS "
+            "(for Portland, 2913) or the UTM zone of the data (e.g. 32610)."
+        )
     if not found.is_projected:
         raise Rejected(
             f"EPSG:{epsg} ({found.name}) is not projected: a dataset needs a projected CRS "
@@ -76,7 +87,7 @@ def _degrees(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _check_crs(rows: list[ParsedRow], lon, lat, x, y, zero) -> None:
-    ll = ~np.isnan(lat) & ~zero
+    ll = ~np.isnan(lat) & ~np.isnan(lon) & ~zero  # half a pair is no place at all
     if ll.any():
         bad = ll & ~_degrees(lon, lat)
         if bad.all() or bad[ll].all():
@@ -90,7 +101,7 @@ def _check_crs(rows: list[ParsedRow], lon, lat, x, y, zero) -> None:
                 f"{_lines(rows, bad)} hold projected numbers. Split or fix the file; nothing "
                 "was imported."
             )
-    xy = ~np.isnan(x) & ~zero
+    xy = ~np.isnan(x) & ~np.isnan(y) & ~zero
     if xy.any():
         small = xy & _degrees(x, y)
         if small[xy].all():
@@ -148,8 +159,8 @@ def locate(
     zero = zero_ll | zero_xy
     _check_crs(rows, lon, lat, x_in, y_in, zero)
     with np.errstate(invalid="ignore"):
-        has_ll = ~np.isnan(lat) & ~zero
-        has_xy = ~np.isnan(x_in) & ~zero
+        has_ll = ~np.isnan(lat) & ~np.isnan(lon) & ~zero
+        has_xy = ~np.isnan(x_in) & ~np.isnan(y_in) & ~zero
     x = np.full(len(rows), np.nan)
     y = np.full(len(rows), np.nan)
     if has_xy.any():
