@@ -215,6 +215,18 @@ FILE_UPLOAD_TEMP_DIR = str(EVIDENTIA_HOME / "tmp")
 # The ledger signs a checkpoint after writes, at most this often; beat covers the rest.
 CHECKPOINT_MIN_INTERVAL_SECONDS = env_int("EVIDENTIA_CHECKPOINT_MIN_INTERVAL", 1)
 
+# Rendered public pages and computed forecasts are cached: in each process by default, or
+# shared by every server when EVIDENTIA_CACHE_URL names a Redis (redis://host:6379/1).
+_cache_url = env("EVIDENTIA_CACHE_URL", "") or ""
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_url,
+    }
+    if _cache_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Celery: an embedded SQLite broker by default, Redis in production.
 CELERY_BROKER_URL = (
     env("CELERY_BROKER_URL") or f"sqla+sqlite:///{EVIDENTIA_HOME / 'broker.sqlite3'}"
