@@ -26,6 +26,7 @@ from evidentia.analytics import bias
 from evidentia.analytics.forecast.api import ALL, METHODS, ForecastError, forecast
 from evidentia.analytics.models import Dataset, ImportRun, Incident
 from evidentia.analytics.services.dates import parse_day
+from evidentia.analytics.services.geojson import cell_feature
 from evidentia.analytics.services.places import metres_per_unit, to_lonlat
 from evidentia.core import csvsafe
 from evidentia.core.errors import Rejected
@@ -414,18 +415,12 @@ def to_csv(result: Result) -> str:
 def to_geojson(result: Result) -> str:
     """The flagged cells in lat/lon, carrying the bias report so one never travels alone."""
     q = result.query
-    features = []
-    for c in result.cells:
-        ring = [[c["west"], c["south"]], [c["east"], c["south"]], [c["east"], c["north"]],
-                [c["west"], c["north"]], [c["west"], c["south"]]]  # fmt: skip
-        props = {k: c[k] for k in ("rank", "x_min", "y_min", "x_max", "y_max", "score", "count")}
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Polygon", "coordinates": [ring]},
-                "properties": props,
-            }
+    features = [
+        cell_feature(
+            c, {k: c[k] for k in ("rank", "x_min", "y_min", "x_max", "y_max", "score", "count")}
         )
+        for c in result.cells
+    ]
     b = result.bias
     meta = {
         **q.params(),

@@ -22,6 +22,7 @@ from evidentia.analytics.forecast import kde
 from evidentia.analytics.forecast.grid import Grid
 from evidentia.analytics.models import Dataset, Incident
 from evidentia.analytics.services.dates import parse_day
+from evidentia.analytics.services.geojson import cell_feature
 from evidentia.analytics.services.places import metres_per_unit, to_lonlat
 from evidentia.core.errors import Rejected
 
@@ -303,23 +304,10 @@ def bias_summary(report: Any) -> dict[str, Any] | None:
 
 
 def to_geojson(result: HotspotMap, report: Any = None) -> str:
-    features = []
-    for c in result.cells:
-        ring = [
-            [c["west"], c["south"]],
-            [c["east"], c["south"]],
-            [c["east"], c["north"]],
-            [c["west"], c["north"]],
-            [c["west"], c["south"]],
-        ]
-        props = {k: v for k, v in c.items() if k not in ("south", "west", "north", "east")}
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Polygon", "coordinates": [ring]},
-                "properties": props,
-            }
-        )
+    bounds = ("south", "west", "north", "east")
+    features = [
+        cell_feature(c, {k: v for k, v in c.items() if k not in bounds}) for c in result.cells
+    ]
     f = result.filters
     meta = {
         **f.query(),
