@@ -211,3 +211,14 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+DOC_SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+def doc_screenshot(page, name: str) -> None:
+    """One screen for the README tour, written only when asked
+    (EVIDENTIA_DOC_SCREENSHOTS=1), so a test run never changes tracked files."""
+    if os.environ.get("EVIDENTIA_DOC_SCREENSHOTS"):
+        DOC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(DOC_SCREENSHOTS / name))

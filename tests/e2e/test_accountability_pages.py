@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from importlib import import_module
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -20,13 +19,13 @@ from evidentia.standards.models import Complaint
 from evidentia.synthetic import accountability
 from evidentia.transparency.services.refresh import refresh
 from evidentia.useofforce.models import UseOfForceReport
+from tests.conftest import doc_screenshot
 from tests.conftest import screenshot as shot
 from tests.e2e.test_workspace_flow import sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 ERRORS = ("Server Error", "Traceback", "Page not found", "Not allowed", "Something went wrong")
 
 
@@ -98,14 +97,13 @@ def test_the_accountability_pages_render_for_each_role(
         ("/transparency/", "acc-16-transparency-staff", None),
     ]:
         visit(page, base + url, name, heading)
-    DOCS.mkdir(parents=True, exist_ok=True)
     for url, doc in [
         ("/standards/", "standards.png"),
         (f"/force/{force.pk}/", "force-review.png"),
         ("/cad/compliance/", "compliance.png"),
     ]:
         page.goto(base + url)
-        page.screenshot(path=str(DOCS / doc))
+        doc_screenshot(page, doc)
     context.close()
 
     for user, pages in [

@@ -3,15 +3,12 @@ drawn, and after more records and a refresh the figures update."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from evidentia.transparency.services.refresh import refresh
+from tests.conftest import doc_screenshot
 from tests.conftest import screenshot as shot
 from tests.transparency.conftest import Seed, at
-
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.mark.slow
@@ -37,10 +34,9 @@ def test_the_portal_shows_suppressed_counts_and_updates_after_a_refresh(
     assert districts.locator("tr:has-text('South') td").inner_text() == "<5"
     assert page.locator("svg.tp-chart[role=img]").count() >= 5
     shot(page, "transparency-01-desktop")
-    DOCS.mkdir(parents=True, exist_ok=True)
     # The README tour wants one screen, not the whole (long) page.
     page.locator("#use_of_force").scroll_into_view_if_needed()
-    page.screenshot(path=str(DOCS / "transparency.png"))
+    doc_screenshot(page, "transparency.png")
 
     seed.forces(6, at(2025, 10), district="South")
     refresh()
@@ -54,6 +50,6 @@ def test_the_portal_shows_suppressed_counts_and_updates_after_a_refresh(
     assert phone.locator("svg.tp-chart").first.is_visible()
     shot(phone, "transparency-03-phone")
     phone.locator("#use_of_force-by_district").scroll_into_view_if_needed()
-    phone.screenshot(path=str(DOCS / "transparency-phone.png"))
+    doc_screenshot(phone, "transparency-phone.png")
     context.close()
     phone_ctx.close()
