@@ -338,10 +338,12 @@ FORCE_CANDIDATE_HOURS = env_int("EVIDENTIA_FORCE_CANDIDATE_HOURS", 2)
 # periodic tagger looks at recordings ingested in the last CAD_TAG_RECENT_HOURS.
 CAD_TAG_BUFFER_MINUTES = env_int("EVIDENTIA_CAD_TAG_BUFFER_MINUTES", 10)
 CAD_TAG_RECENT_HOURS = env_int("EVIDENTIA_CAD_TAG_RECENT_HOURS", 24)
-# CAD exports uploaded on the web: the largest accepted, and how long one that was never
-# imported is kept (it holds addresses) before the periodic tagger removes it.
+# CSV files uploaded on the web for import (CAD calls, analytics incidents): the largest
+# accepted, and how long one that was never imported is kept (it can hold addresses)
+# before the hourly upload cleanup removes it.
 CAD_IMPORT_MAX_BYTES = env_int("EVIDENTIA_CAD_IMPORT_MAX_BYTES", 200 * 1024**2)
-CAD_UPLOAD_MAX_AGE_HOURS = env_int("EVIDENTIA_CAD_UPLOAD_MAX_AGE_HOURS", 24)
+ANALYTICS_IMPORT_MAX_BYTES = env_int("EVIDENTIA_ANALYTICS_IMPORT_MAX_BYTES", 200 * 1024**2)
+STAGED_UPLOAD_MAX_AGE_HOURS = env_int("EVIDENTIA_STAGED_UPLOAD_MAX_AGE_HOURS", 24)
 # Complaint investigators see recordings of the named officers within this many hours.
 STANDARDS_EVIDENCE_WINDOW_HOURS = env_int("EVIDENTIA_STANDARDS_EVIDENCE_WINDOW_HOURS", 12)
 # Where staff open links sent by e-mail (early-intervention alerts); defaults to the

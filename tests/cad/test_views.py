@@ -244,36 +244,36 @@ def test_custodians_auditors_and_admins_see_every_officer(request, as_user, oliv
 
 
 def test_an_upload_over_the_size_limit_is_refused_and_not_kept(as_user, carmen, settings):
-    from evidentia.cad.services.uploads import upload_dir
+    from evidentia.cad.services.uploads import STAGED
 
     settings.CAD_IMPORT_MAX_BYTES = 100
     page = _upload(as_user(carmen), HEADER + "x" * 200)
     assert page.status_code == 413 and "at most" in page.content.decode()
-    assert list(upload_dir().glob("*.csv")) == []
+    assert list(STAGED.folder().glob("*.csv")) == []
 
 
 def test_an_upload_never_imported_is_removed_by_the_periodic_task(as_user, carmen, settings):
     import os
     import time
 
-    from evidentia.cad.services.uploads import upload_dir
-    from evidentia.cad.tasks import tag_recent
+    from evidentia.cad.services.uploads import STAGED
+    from evidentia.evidence.upload_tasks import cleanup_expired_uploads
 
     _upload(as_user(carmen), "Incident,Nature,Received,Units\n")
-    fresh, old = upload_dir() / "fresh.csv", next(upload_dir().glob("*.csv"))
+    fresh, old = STAGED.folder() / "fresh.csv", next(STAGED.folder().glob("*.csv"))
     fresh.write_text("x")
     day_ago = time.time() - 25 * 3600
     os.utime(old, (day_ago, day_ago))
-    tag_recent()
-    assert list(upload_dir().glob("*.csv")) == [fresh]
+    cleanup_expired_uploads()
+    assert list(STAGED.folder().glob("*.csv")) == [fresh]
 
 
 def test_a_finished_import_removes_its_upload(as_user, carmen, olivia):
-    from evidentia.cad.services.uploads import upload_dir
+    from evidentia.cad.services.uploads import STAGED
 
     client = as_user(carmen)
     page = _upload(client, "Incident,Nature,Received,Units\nC-1,THEFT,2026-03-02 10:00,N-1042\n")
-    assert len(list(upload_dir().glob("*.csv"))) == 1
+    assert len(list(STAGED.folder().glob("*.csv"))) == 1
     client.post(
         "/cad/import/run/",
         {
@@ -284,4 +284,4 @@ def test_a_finished_import_removes_its_upload(as_user, carmen, olivia):
             "map_officers": "Units",
         },
     )
-    assert list(upload_dir().glob("*.csv")) == []
+    assert list(STAGED.folder().glob("*.csv")) == []

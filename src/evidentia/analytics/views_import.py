@@ -4,10 +4,6 @@ and copy the agency's CAD calls in as incidents. Every change goes through
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -17,28 +13,10 @@ from evidentia.analytics.models import Dataset, ImportRun
 from evidentia.analytics.services import access, cad, imports, rows
 from evidentia.analytics.views import error_page
 from evidentia.core.errors import EvidentiaError, NotFound, Rejected
+from evidentia.core.staged import StagedUploads
 
-SESSION_KEY = "analytics_uploads"
+STAGED = StagedUploads("analytics", "ANALYTICS_IMPORT_MAX_BYTES", "incident imports")
 RECENT = 20
-
-
-def _upload_dir() -> Path:
-    path = Path(settings.UPLOAD_DIR) / "analytics"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _upload_path(request: HttpRequest, token: str) -> tuple[Path, str]:
-    saved = request.session.get(SESSION_KEY, {})
-    if token not in saved:
-        raise NotFound("That upload has expired or is not yours. Upload the file again.")
-    try:
-        path = _upload_dir() / f"{uuid.UUID(token)}.csv"
-    except ValueError:
-        raise NotFound("No such upload.") from None
-    if not path.exists():
-        raise NotFound("That upload has expired. Upload the file again.")
-    return path, saved[token]
 
 
 def _import_page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
@@ -63,22 +41,19 @@ def import_view(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         return _import_page(request, "Choose a CSV file to import.", 422)
-    token = str(uuid.uuid4())
-    path = _upload_dir() / f"{token}.csv"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    try:
+        token, path = STAGED.save(request, upload)
+    except Rejected as exc:
+        return _import_page(request, exc.message, exc.status)
     try:
         with path.open("rb") as stream:
             headers = rows.read_headers(stream)
     except Rejected as exc:
-        path.unlink(missing_ok=True)
+        STAGED.forget(request, token)
         return _import_page(request, exc.message, exc.status)
-    saved = request.session.get(SESSION_KEY, {})
-    saved[token] = upload.name or "upload.csv"
-    request.session[SESSION_KEY] = saved
     form = {"mode": ImportRun.Mode.ALL_OR_NOTHING}
-    return _mapping_page(request, token, saved[token], headers, rows.default_mapping(headers), form)
+    name = upload.name or "upload.csv"
+    return _mapping_page(request, token, name, headers, rows.default_mapping(headers), form)
 
 
 def _mapping_page(
@@ -126,7 +101,7 @@ def run_view(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
     try:
         access.check_import(user)
-        path, name = _upload_path(request, token)
+        path, name = STAGED.get(request, token)
     except EvidentiaError as exc:
         return error_page(request, exc)
     post = request.POST
@@ -172,10 +147,7 @@ def run_view(request: HttpRequest) -> HttpResponse:
             return _mapping_page(
                 request, token, name, headers, mapping, form, exc.message, exc.status
             )
-    path.unlink(missing_ok=True)
-    saved = request.session.get(SESSION_KEY, {})
-    saved.pop(token, None)
-    request.session[SESSION_KEY] = saved
+    STAGED.forget(request, token)
     return redirect("analytics:import_result", run_id=run.pk)
 
 

@@ -1,5 +1,4 @@
-"""CAD tasks. Both are idempotent: tagging recomputes links from scratch, and removing
-abandoned uploads removes only files past their age.
+"""CAD tasks. Both are idempotent: tagging recomputes links from scratch.
 
 Beat entry wanted in settings.CELERY_BEAT_SCHEDULE:
     "cad-tag-recent": {"task": "evidentia.cad.tasks.tag_recent", "schedule": 900}
@@ -25,11 +24,9 @@ def tag_import(import_id: str) -> int:
 @shared_task(name="evidentia.cad.tasks.tag_recent")
 def tag_recent(hours: float | None = None) -> int:
     """Recordings ingested lately (default the last CAD_TAG_RECENT_HOURS, 24): a clip
-    docked after its call was imported is linked without waiting for the next import.
-    It also removes CAD uploads that were never imported (they hold addresses)."""
-    from evidentia.cad.services import tagging, uploads
+    docked after its call was imported is linked without waiting for the next import."""
+    from evidentia.cad.services import tagging
 
-    uploads.remove_abandoned()
     hours = hours if hours is not None else getattr(settings, "CAD_TAG_RECENT_HOURS", 24)
     since = timezone.now() - timedelta(hours=float(hours))
     return tagging.tag_since(since).items_changed

@@ -4,9 +4,7 @@ Every change goes through `cad.services`."""
 from __future__ import annotations
 
 import csv
-import uuid
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +19,6 @@ from evidentia.cad.services import access, compliance, csvfile, imports, policie
 from evidentia.core import csvsafe
 from evidentia.core.errors import EvidentiaError, NotFound, Rejected
 
-SESSION_KEY = "cad_uploads"
 RECENT = 20
 BY = (("call_type", "Call type"), ("unit", "Unit"), ("officer", "Officer"))
 
@@ -30,17 +27,6 @@ def _error(request: HttpRequest, exc: EvidentiaError) -> HttpResponse:
     return render(
         request, "cad/error.html", {"nav": "cad", "message": exc.message}, status=exc.status
     )
-
-
-def _upload_path(request: HttpRequest, token: str) -> tuple[Path, str]:
-    """The saved upload a token names, only for the session that uploaded it."""
-    saved = request.session.get(SESSION_KEY, {})
-    if token not in saved:
-        raise NotFound("That upload has expired or is not yours. Upload the file again.")
-    path = uploads.upload_dir() / f"{uuid.UUID(token)}.csv"
-    if not path.exists():
-        raise NotFound("That upload has expired. Upload the file again.")
-    return path, saved[token]
 
 
 def _import_page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
@@ -67,24 +53,17 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if upload is None:
         return _import_page(request, "Choose a CSV file to import.", 422)
     try:
-        uploads.check_size(upload.size)
+        token, path = uploads.STAGED.save(request, upload)
     except Rejected as exc:
         return _import_page(request, exc.message, exc.status)
-    token = str(uuid.uuid4())
-    path = uploads.upload_dir() / f"{token}.csv"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
     try:
         with path.open("rb") as stream:
             headers = csvfile.read_headers(stream)
     except Rejected as exc:
-        path.unlink(missing_ok=True)
+        uploads.STAGED.forget(request, token)
         return _import_page(request, exc.message, exc.status)
-    saved = request.session.get(SESSION_KEY, {})
-    saved[token] = upload.name or "upload.csv"
-    request.session[SESSION_KEY] = saved
-    return _mapping_page(request, token, saved[token], headers, csvfile.default_mapping(headers))
+    name = upload.name or "upload.csv"
+    return _mapping_page(request, token, name, headers, csvfile.default_mapping(headers))
 
 
 def _mapping_page(
@@ -121,9 +100,9 @@ def run_view(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
     try:
         access.check_import(user)
-        path, name = _upload_path(request, token)
-    except (EvidentiaError, ValueError) as exc:
-        return _error(request, exc if isinstance(exc, EvidentiaError) else NotFound("No upload."))
+        path, name = uploads.STAGED.get(request, token)
+    except EvidentiaError as exc:
+        return _error(request, exc)
     mapping = {f: request.POST.get(f"map_{f}", "") for f in csvfile.FIELDS}
     mode = request.POST.get("mode", Import.Mode.ALL_OR_NOTHING)
     with path.open("rb") as stream:
@@ -137,10 +116,7 @@ def run_view(request: HttpRequest) -> HttpResponse:
             return _mapping_page(
                 request, token, name, headers, mapping, mode, exc.message, exc.status
             )
-    path.unlink(missing_ok=True)
-    saved = request.session.get(SESSION_KEY, {})
-    saved.pop(token, None)
-    request.session[SESSION_KEY] = saved
+    uploads.STAGED.forget(request, token)
     return redirect("cad:import_result", import_id=imp.pk)
 
 
