@@ -217,6 +217,27 @@ def wrk(url: str, threads: int, connections: int, seconds: int, script: Path, po
     return found
 
 
+def load(url: str, connections: int, args, script: Path, port: int) -> dict[str, float]:
+    """`args.runs` wrk runs of `args.duration` s at `connections`: each printed, and the
+    median of every figure returned (also used by bench_transparency.py)."""
+    results = [
+        wrk(url, args.threads, connections, args.duration, script, port) for _ in range(args.runs)
+    ]
+    print(f"  {results[0]['command']}")
+    for r in results:
+        print(
+            f"    p50 {r['p50'] / 1000:7.1f} ms  p95 {r['p95'] / 1000:7.1f} ms  "
+            f"p99 {r['p99'] / 1000:7.1f} ms  {r['rps']:7.1f} req/s  "
+            f"non-2xx {r['non2xx']}  socket errors {r['socket_errors']}  "
+            f"connections per worker {r['spread']}"
+        )
+    return {
+        k: statistics.median(r[k] for r in results)
+        for k in results[0]
+        if k not in ("command", "spread")
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=100_000)
@@ -259,23 +280,7 @@ def main() -> None:
             for _ in range(5):  # warm both workers' caches and connections
                 fetch(url)
             for connections in args.connections:
-                results = [
-                    wrk(url, args.threads, connections, args.duration, script, port)
-                    for _ in range(args.runs)
-                ]
-                print(f"  {results[0]['command']}")
-                for r in results:
-                    print(
-                        f"    p50 {r['p50'] / 1000:7.1f} ms  p95 {r['p95'] / 1000:7.1f} ms  "
-                        f"p99 {r['p99'] / 1000:7.1f} ms  {r['rps']:7.1f} req/s  "
-                        f"non-2xx {r['non2xx']}  socket errors {r['socket_errors']}  "
-                        f"connections per worker {r['spread']}"
-                    )
-                med = {
-                    k: statistics.median(r[k] for r in results)
-                    for k in results[0]
-                    if k not in ("command", "spread")
-                }
+                med = load(url, connections, args, script, port)
                 print(
                     f"  median c={connections}: p50 {med['p50'] / 1000:.1f} ms, "
                     f"p95 {med['p95'] / 1000:.1f} ms, p99 {med['p99'] / 1000:.1f} ms, "

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,7 +34,7 @@ os.environ["EVIDENTIA_HOME"] = str(HOME)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "evidentia.settings")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_open311 import REPORT_LUA, fetch, free_port, start_server, wrk  # noqa: E402
+from bench_open311 import REPORT_LUA, fetch, free_port, load, start_server  # noqa: E402
 
 PY = sys.executable
 SETTINGS = "bench_transparency_settings"
@@ -150,22 +149,14 @@ def main() -> None:
             url = f"http://127.0.0.1:{port}{path}"
             status, content, took = fetch(url)
             print(f"\n{path}: HTTP {status}, {len(content)} bytes, first {took * 1000:.0f} ms")
+            if status != 200:
+                print(f"  not timed: the page answered {status}")
+                continue
             for _ in range(5):
                 fetch(url)
             for connections in args.connections:
-                results = [
-                    wrk(url, args.threads, connections, args.duration, script, port)
-                    for _ in range(args.runs)
-                ]
-                print(f"  {results[0]['command']}")
-                for r in results:
-                    print(
-                        f"    p50 {r['p50'] / 1000:7.1f} ms  p95 {r['p95'] / 1000:7.1f} ms  "
-                        f"p99 {r['p99'] / 1000:7.1f} ms  {r['rps']:7.1f} req/s  "
-                        f"non-2xx {r['non2xx']}  socket errors {r['socket_errors']}"
-                    )
-                p95 = statistics.median(r["p95"] for r in results) / 1000
-                rps = statistics.median(r["rps"] for r in results)
+                med = load(url, connections, args, script, port)
+                p95, rps = med["p95"] / 1000, med["rps"]
                 verdict = "ok" if p95 < 300 else "OVER the 300 ms goal"
                 print(f"  median c={connections}: p95 {p95:.1f} ms, {rps:.1f} req/s ({verdict})")
     finally:
