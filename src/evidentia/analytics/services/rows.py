@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from evidentia.cad.services.csvfile import (
     RowError,
-    _norm,
+    header_key,
     parse_mapping,
     parse_time,
     parsed_rows,
@@ -77,7 +77,7 @@ class ParsedRow:
 
 
 def default_mapping(headers: list[str]) -> dict[str, str]:
-    by_norm = {_norm(h): h for h in headers}
+    by_norm = {header_key(h): h for h in headers}
     found: dict[str, str] = {}
     for name in FIELDS:
         for candidate in (name, *ALIASES.get(name, ())):

@@ -80,13 +80,13 @@ class Row:
     warnings: list[str] = field(default_factory=list)
 
 
-def _norm(name: str) -> str:
+def header_key(name: str) -> str:
     return re.sub(r"[\s_\-]+", "_", name.strip().lower())
 
 
 def default_mapping(headers: list[str]) -> dict[str, str]:
     """Fields whose name matches a header (case, spaces and dashes aside)."""
-    by_norm = {_norm(h): h for h in headers}
+    by_norm = {header_key(h): h for h in headers}
     return {f: by_norm[f] for f in FIELDS if f in by_norm}
 
 
