@@ -5,9 +5,11 @@ from evidentia.retention.models import Disposition, LegalHold, RetentionRule
 
 @admin.register(RetentionRule)
 class RetentionRuleAdmin(admin.ModelAdmin):
-    """Read-only here: rules change through `evidentia retention rule` so the ledger
-    records every change."""
+    """Read-only here: rules change on the staff rules page (/retention/rules/) or with
+    `evidentia retention rule`, both through `services.set_rule`, so the ledger records
+    every change. The list links to that page."""
 
+    change_list_template = "admin/retention/retentionrule/change_list.html"
     list_display = ["category", "period_days", "permanent", "clock", "updated_at"]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
