@@ -80,7 +80,12 @@ def test_only_custodians_and_admins_reach_the_import_page(db, as_user, request, 
     assert as_user(request.getfixturevalue(who)).get(reverse("analytics:import")).status_code == 403
 
 
-def test_the_web_import_uploads_maps_and_shows_the_result(portland, as_user, carmen):  # noqa: F811
+def test_the_web_import_uploads_maps_and_shows_the_result(
+    portland,  # noqa: F811
+    as_user,
+    carmen,
+    django_capture_on_commit_callbacks,
+):
     client = as_user(carmen)
     upload = csv_bytes(*synthetic_lines(5), "2016-08-09,BURGLARY,0,0,1.0", "nope,X,1,2,3")
     upload.name = "pdx.csv"
@@ -90,14 +95,16 @@ def test_the_web_import_uploads_maps_and_shows_the_result(portland, as_user, car
     assert page.context["fields"][0]["column"] == "occurred_on"  # guessed from the header
     form = {f"map_{f['name']}": f["column"] for f in page.context["fields"]}
     form.update({"token": token, "dataset": "portland", "mode": "skip"})
-    result = client.post(reverse("analytics:import_run"), form, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the queued task runs
+        queued = client.post(reverse("analytics:import_run"), form)
+    result = client.get(queued["Location"])
     text = result.content.decode()
     assert "5 new" in text and "1 bad row" in text and "1 excluded" in text
     assert 'data-error-line="8"' in text and 'data-excluded-line="7"' in text
     assert Incident.objects.count() == 5
 
 
-def test_the_web_import_can_create_a_dataset(db, as_user, adam):
+def test_the_web_import_can_create_a_dataset(db, as_user, adam, django_capture_on_commit_callbacks):
     client = as_user(adam)
     upload = csv_bytes(*synthetic_lines(3))
     upload.name = "a.csv"
@@ -106,7 +113,8 @@ def test_the_web_import_can_create_a_dataset(db, as_user, adam):
     form.update(
         {"token": page.context["token"], "new_slug": "pdx", "new_epsg": "2913", "mode": "all"}
     )
-    client.post(reverse("analytics:import_run"), form)
+    with django_capture_on_commit_callbacks(execute=True):  # the queued task runs
+        client.post(reverse("analytics:import_run"), form)
     assert ImportRun.objects.get().dataset.slug == "pdx"
 
 

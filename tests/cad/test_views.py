@@ -42,6 +42,15 @@ def _upload(client, text: str, name: str = "calls.csv"):
     return client.post("/cad/import/", {"file": SimpleUploadedFile(name, text.encode())})
 
 
+def _import(client, form, capture):
+    """Submit the mapping form, let the queued task run (after the commit it waits
+    for), and open the result page the form redirected to."""
+    with capture(execute=True):
+        queued = client.post("/cad/import/run/", form)
+    assert queued.status_code == 302
+    return client.get(queued["Location"])
+
+
 def test_upload_shows_the_files_headers_as_choices(as_user, carmen):
     page = _upload(as_user(carmen), "Incident,Nature,Received,Units\n")
     assert page.status_code == 200
@@ -54,7 +63,9 @@ def test_an_empty_upload_is_refused_with_a_message(as_user, carmen):
     assert page.status_code == 422 and "empty" in page.content.decode()
 
 
-def test_mapping_then_import_lands_on_the_result_page(as_user, carmen, olivia):
+def test_mapping_then_import_lands_on_the_result_page(
+    as_user, carmen, olivia, django_capture_on_commit_callbacks
+):
     client = as_user(carmen)
     page = _upload(client, "Incident,Nature,Received,Units\nC-1,THEFT,2026-03-02 10:00,N-1042\n")
     token = page.context["token"]
@@ -66,7 +77,7 @@ def test_mapping_then_import_lands_on_the_result_page(as_user, carmen, olivia):
         "map_received_at": "Received",
         "map_officers": "Units",
     }
-    done = client.post("/cad/import/run/", form, follow=True)
+    done = _import(client, form, django_capture_on_commit_callbacks)
     assert done.status_code == 200 and "1 new call" in done.content.decode()
     assert Call.objects.get().call_type == "THEFT"
 
@@ -79,11 +90,14 @@ def test_a_bad_mapping_shows_the_mapping_again_with_the_problem(as_user, carmen)
     assert not Import.objects.exists()
 
 
-def test_the_result_page_lists_bad_rows_with_line_numbers(as_user, carmen, olivia):
+def test_the_result_page_lists_bad_rows_with_line_numbers(
+    as_user, carmen, olivia, django_capture_on_commit_callbacks
+):
     client = as_user(carmen)
     text = HEADER + call_line("C-1", 0, 30, "N-1042") + "\n,THEFT,2026-03-02 10:00,,,,N-1042\n"
     token = _upload(client, text).context["token"]
-    page = client.post("/cad/import/run/", {"token": token, "mode": "skip"}, follow=True)
+    form = {"token": token, "mode": "skip"}
+    page = _import(client, form, django_capture_on_commit_callbacks)
     html = page.content.decode()
     assert 'data-error-line="3"' in html and "no call number" in html
 
@@ -268,20 +282,20 @@ def test_an_upload_never_imported_is_removed_by_the_periodic_task(as_user, carme
     assert list(STAGED.folder().glob("*.csv")) == [fresh]
 
 
-def test_a_finished_import_removes_its_upload(as_user, carmen, olivia):
+def test_a_finished_import_removes_its_upload(
+    as_user, carmen, olivia, django_capture_on_commit_callbacks
+):
     from evidentia.cad.services.uploads import STAGED
 
     client = as_user(carmen)
     page = _upload(client, "Incident,Nature,Received,Units\nC-1,THEFT,2026-03-02 10:00,N-1042\n")
     assert len(list(STAGED.folder().glob("*.csv"))) == 1
-    client.post(
-        "/cad/import/run/",
-        {
-            "token": page.context["token"],
-            "map_call_number": "Incident",
-            "map_call_type": "Nature",
-            "map_received_at": "Received",
-            "map_officers": "Units",
-        },
-    )
+    form = {
+        "token": page.context["token"],
+        "map_call_number": "Incident",
+        "map_call_type": "Nature",
+        "map_received_at": "Received",
+        "map_officers": "Units",
+    }
+    _import(client, form, django_capture_on_commit_callbacks)
     assert list(STAGED.folder().glob("*.csv")) == []

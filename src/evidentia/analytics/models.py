@@ -46,11 +46,21 @@ class ImportRun(models.Model):
         SKIP_BAD = "skip", "Import the good rows, report the bad"
 
     class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for a background worker"
+        RUNNING = "running", "Importing"
         DONE = "done", "Imported"
         REJECTED = "rejected", "Rejected (nothing imported)"
+        FAILED = "failed", "Failed (nothing imported)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="imports")
+    # Empty while a web import that creates its dataset is queued or running, and for
+    # good if that import is refused: the dataset is created with its first incidents.
+    dataset = models.ForeignKey(
+        Dataset, null=True, blank=True, on_delete=models.PROTECT, related_name="imports"
+    )
+    new_dataset = models.JSONField(
+        default=dict, blank=True, help_text="{slug, name, epsg} of the dataset to create."
+    )
     file_name = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64)
     mapping = models.JSONField(default=dict)
@@ -69,12 +79,33 @@ class ImportRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # A web import runs as a Celery task (docs/decisions/0027): these say how far it got.
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_expected = models.PositiveIntegerField(
+        null=True, blank=True, help_text="About how many rows: the file's line count."
+    )
+    message = models.TextField(blank=True, help_text="Why a failed import failed.")
+    staged = models.CharField(max_length=36, blank=True, help_text="The staged upload's token.")
+    client = models.JSONField(null=True, blank=True, help_text="Who sent it, for the ledger.")
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.file_name} into {self.dataset}"
+        return f"{self.file_name} into {self.dataset or self.dataset_slug}"
+
+    @property
+    def dataset_slug(self) -> str:
+        return self.dataset.slug if self.dataset else str(self.new_dataset.get("slug", ""))
+
+    @property
+    def dataset_name(self) -> str:
+        if self.dataset:
+            return self.dataset.name
+        return str(self.new_dataset.get("name") or self.new_dataset.get("slug", ""))
 
 
 class Incident(models.Model):

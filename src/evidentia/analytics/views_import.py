@@ -4,18 +4,18 @@ and copy the agency's CAD calls in as incidents. Every change goes through
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from evidentia.accounts.auth import signed_in_user, staff_required
 from evidentia.analytics.models import Dataset, ImportRun
-from evidentia.analytics.services import access, cad, imports, rows
+from evidentia.analytics.services import access, background, cad, imports, rows
 from evidentia.analytics.views import error_page
+from evidentia.core import staged
 from evidentia.core.errors import EvidentiaError, NotFound, Rejected
-from evidentia.core.staged import StagedUploads
 
-STAGED = StagedUploads("analytics", "ANALYTICS_IMPORT_MAX_BYTES", "incident imports")
+STAGED = imports.STAGED
 RECENT = 20
 
 
@@ -113,41 +113,33 @@ def run_view(request: HttpRequest) -> HttpResponse:
     }
     with path.open("rb") as stream:
         headers = rows.read_headers(stream)
-        try:
-            rows.check_mapping(headers, mapping)
-            xy_epsg = _int(form["xy_epsg"], "The EPSG code of x/y")
-            if form["dataset"]:
-                run = imports.import_file(
-                    stream,
-                    dataset=imports.get_dataset(form["dataset"]),
-                    file_name=name,
-                    actor=user,
-                    mapping=mapping,
-                    mode=form["mode"] or ImportRun.Mode.ALL_OR_NOTHING,
-                    xy_epsg=xy_epsg,
-                    request=request,
-                )
-            else:
-                epsg = _int(form["new_epsg"], "The dataset's EPSG code")
-                if epsg is None:
-                    raise Rejected("Choose a dataset, or give the new dataset's EPSG code.")
-                run = imports.import_into_new_dataset(
-                    stream,
-                    slug=form["new_slug"].strip(),
-                    name=form["new_name"].strip(),
-                    epsg=epsg,
-                    file_name=name,
-                    actor=user,
-                    mapping=mapping,
-                    mode=form["mode"] or ImportRun.Mode.ALL_OR_NOTHING,
-                    xy_epsg=xy_epsg,
-                    request=request,
-                )
-        except EvidentiaError as exc:
-            return _mapping_page(
-                request, token, name, headers, mapping, form, exc.message, exc.status
+    try:
+        # Mapping, dataset and EPSG codes are checked here so a mistake is answered on
+        # the form at once; the rows are read by the background task.
+        rows.check_mapping(headers, mapping)
+        xy_epsg = _int(form["xy_epsg"], "The EPSG code of x/y")
+        if form["dataset"]:
+            dataset = imports.get_dataset(form["dataset"])
+        else:
+            epsg = _int(form["new_epsg"], "The dataset's EPSG code")
+            if epsg is None:
+                raise Rejected("Choose a dataset, or give the new dataset's EPSG code.")
+            dataset = imports.new_dataset(
+                form["new_slug"].strip(), name=form["new_name"].strip(), epsg=epsg
             )
-    STAGED.forget(request, token)
+        run = background.queue_import(
+            token,
+            dataset=dataset,
+            file_name=name,
+            actor=user,
+            mapping=mapping,
+            mode=form["mode"] or ImportRun.Mode.ALL_OR_NOTHING,
+            xy_epsg=xy_epsg,
+            request=request,
+        )
+    except EvidentiaError as exc:
+        return _mapping_page(request, token, name, headers, mapping, form, exc.message, exc.status)
+    STAGED.hand_over(request, token)
     return redirect("analytics:import_result", run_id=run.pk)
 
 
@@ -161,16 +153,28 @@ def cad_view(request: HttpRequest) -> HttpResponse:
     return redirect("analytics:import_result", run_id=run.pk)
 
 
+def _visible_run(request: HttpRequest, run_id: str) -> ImportRun:
+    access.check_import(signed_in_user(request))
+    run = ImportRun.objects.filter(pk=run_id).select_related("imported_by", "dataset").first()
+    if run is None:
+        raise NotFound("No such import.")
+    return run
+
+
 @staff_required
 @require_safe
 def result_view(request: HttpRequest, run_id: str) -> HttpResponse:
+    """The result, or while queued or running its progress; `?format=json` is the
+    progress alone, for the page's poll."""
+    as_json = request.GET.get("format") == "json"
     try:
-        access.check_import(signed_in_user(request))
-        run = ImportRun.objects.filter(pk=run_id).select_related("imported_by", "dataset").first()
-        if run is None:
-            raise NotFound("No such import.")
+        run = _visible_run(request, run_id)
     except EvidentiaError as exc:
+        if as_json:
+            return JsonResponse({"error": exc.message}, status=exc.status)
         return error_page(request, exc)
+    if as_json:
+        return staged.status_response(run)
     by_level: dict[str, list] = {"error": [], "excluded": [], "warning": []}
     for e in run.errors:
         by_level.setdefault(e.get("level", "error"), []).append(e)
@@ -181,5 +185,6 @@ def result_view(request: HttpRequest, run_id: str) -> HttpResponse:
         "errors": by_level["error"],
         "excluded": by_level["excluded"],
         "warnings": by_level["warning"],
+        "progress": staged.status(run),
     }
     return render(request, "analytics/result.html", context)

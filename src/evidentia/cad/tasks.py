@@ -1,4 +1,5 @@
-"""CAD tasks. Both are idempotent: tagging recomputes links from scratch.
+"""CAD tasks. All are idempotent: tagging recomputes links from scratch, and an import
+runs only from the queued state, once.
 
 Beat entry wanted in settings.CELERY_BEAT_SCHEDULE:
     "cad-tag-recent": {"task": "evidentia.cad.tasks.tag_recent", "schedule": 900}
@@ -11,6 +12,15 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
+
+
+@shared_task(name="evidentia.cad.tasks.run_import")
+def run_import(import_id: str) -> str:
+    """A CAD import queued by the web page; the result is on its Import row."""
+    from evidentia.cad.services import background
+
+    imp = background.run_queued(import_id)
+    return imp.state if imp is not None else "not queued"
 
 
 @shared_task(name="evidentia.cad.tasks.tag_import")

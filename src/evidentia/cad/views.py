@@ -8,15 +8,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from evidentia.accounts.auth import signed_in_user, staff_required
 from evidentia.cad.models import CallTypePolicy, Import
-from evidentia.cad.services import access, compliance, csvfile, imports, policies, uploads
-from evidentia.core import csvsafe
+from evidentia.cad.services import access, background, compliance, csvfile, policies, uploads
+from evidentia.core import csvsafe, staged
 from evidentia.core.errors import EvidentiaError, NotFound, Rejected
 
 RECENT = 20
@@ -107,33 +107,53 @@ def run_view(request: HttpRequest) -> HttpResponse:
     mode = request.POST.get("mode", Import.Mode.ALL_OR_NOTHING)
     with path.open("rb") as stream:
         headers = csvfile.read_headers(stream)
-        try:
-            csvfile.check_mapping(headers, mapping)
-            imp = imports.import_file(
-                stream, file_name=name, actor=user, mode=mode, mapping=mapping, request=request
-            )
-        except Rejected as exc:
-            return _mapping_page(
-                request, token, name, headers, mapping, mode, exc.message, exc.status
-            )
-    uploads.STAGED.forget(request, token)
+    try:
+        # The mapping is checked here so a mistake is answered on the form at once; the
+        # rows are read by the background task.
+        csvfile.check_mapping(headers, mapping)
+        imp = background.queue_import(
+            token, file_name=name, actor=user, mode=mode, mapping=mapping, request=request
+        )
+    except Rejected as exc:
+        return _mapping_page(request, token, name, headers, mapping, mode, exc.message, exc.status)
+    uploads.STAGED.hand_over(request, token)
     return redirect("cad:import_result", import_id=imp.pk)
+
+
+def _visible_import(request: HttpRequest, import_id: str) -> Import:
+    access.check_import(signed_in_user(request))
+    imp = Import.objects.filter(pk=import_id).select_related("imported_by").first()
+    if imp is None:
+        raise NotFound("No such import.")
+    return imp
 
 
 @staff_required
 @require_safe
 def result_view(request: HttpRequest, import_id: str) -> HttpResponse:
-    user = signed_in_user(request)
+    """The result, or while queued or running its progress; `?format=json` is the
+    progress alone, for the page's poll."""
+    as_json = request.GET.get("format") == "json"
     try:
-        access.check_import(user)
+        access.check_import(signed_in_user(request))
         imp = Import.objects.filter(pk=import_id).select_related("imported_by").first()
         if imp is None:
             raise NotFound("No such import.")
     except EvidentiaError as exc:
+        if as_json:
+            return JsonResponse({"error": exc.message}, status=exc.status)
         return _error(request, exc)
+    if as_json:
+        return staged.status_response(imp)
     errors = [e for e in imp.errors if e.get("level", "error") == "error"]
     warnings = [e for e in imp.errors if e.get("level") == "warning"]
-    context = {"nav": "cad", "imp": imp, "errors": errors, "warnings": warnings}
+    context = {
+        "nav": "cad",
+        "imp": imp,
+        "errors": errors,
+        "warnings": warnings,
+        "progress": staged.status(imp),
+    }
     return render(request, "cad/result.html", context)
 
 

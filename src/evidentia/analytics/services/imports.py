@@ -5,17 +5,21 @@ written in one transaction with the ImportRun and its ledger event. All-or-nothi
 writes nothing when any row is bad; skip-bad writes the good rows. Rows at 0,0 or
 outside the study area are excluded and listed in either mode (they are not errors of
 the file: geocoders write 0,0 for "unknown"). A mixture of CRSs refuses the whole file.
-Re-imports match incidents by key, so importing a file twice changes nothing."""
+Re-imports match incidents by key, so importing a file twice changes nothing.
+
+A web import is queued and run by a Celery task through the same `import_file`
+(background.py, docs/decisions/0027)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from evidentia.accounts.models import User
 from evidentia.analytics.models import Dataset, ImportRun, Incident
@@ -30,8 +34,12 @@ from evidentia.analytics.services.rows import (
     rows,
     sha256_of,
 )
-from evidentia.core.errors import NotFound, Rejected
+from evidentia.core import staged
+from evidentia.core.errors import Conflict, NotFound, Rejected
+from evidentia.core.staged import StagedUploads
 from evidentia.custody import events, ledger
+
+STAGED = StagedUploads("analytics", "ANALYTICS_IMPORT_MAX_BYTES", "incident imports")
 
 IMPORTED = events.ANALYTICS_IMPORTED
 IMPORT_REJECTED = events.ANALYTICS_IMPORT_REJECTED
@@ -60,15 +68,21 @@ def create_dataset(
     slug: str, *, name: str, epsg: int, actor: Any, description: str = ""
 ) -> Dataset:
     access.check_import(actor)
+    dataset = new_dataset(slug, name=name, epsg=epsg, description=description)
+    dataset.save()
+    return dataset
+
+
+def new_dataset(slug: str, *, name: str, epsg: int, description: str = "") -> Dataset:
+    """A checked, unsaved dataset (saved by create_dataset, or with a queued import's
+    first incidents)."""
     if not slug or len(slug) > 60 or not slug.replace("-", "").replace("_", "").isalnum():
         raise Rejected("A dataset slug is letters, digits, - and _ (at most 60).")
     if Dataset.objects.filter(slug=slug).exists():
         raise Rejected(f"A dataset {slug!r} exists already.")
     projected(epsg)
     units = "m" if abs(metres_per_unit(epsg) - 1.0) < 1e-9 else "ft"
-    return Dataset.objects.create(
-        slug=slug, name=name or slug, epsg=epsg, units=units, description=description
-    )
+    return Dataset(slug=slug, name=name or slug, epsg=epsg, units=units, description=description)
 
 
 def refused_new_dataset(slug: str, run: ImportRun) -> Rejected:
@@ -105,8 +119,13 @@ def import_file(
     mode: str = ImportRun.Mode.ALL_OR_NOTHING,
     xy_epsg: int | None = None,
     request: HttpRequest | None = None,
+    run: ImportRun | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> ImportRun:
-    """Import one CSV file into `dataset`. Returns the run (state done or rejected)."""
+    """Import one CSV file into `dataset`. Returns the run (state done or rejected).
+
+    `run` is the queued row a background import fills in (its dataset may be a new,
+    unsaved one); `progress(rows_read, reading_done=False)` is called per row read."""
     access.check_import(actor)
     if mode not in ImportRun.Mode.values:
         raise Rejected(f"Mode must be one of: {', '.join(ImportRun.Mode.values)}.")
@@ -117,15 +136,19 @@ def import_file(
         batch = Batch()
         for row in rows(stream, full):
             batch.total += 1
+            if progress is not None:
+                progress(batch.total)
             (batch.errors if isinstance(row, RowError) else batch.rows).append(row)
+        if progress is not None:
+            progress(batch.total, True)
     except Rejected as exc:
-        return _reject(base, [RowError(0, exc.message)], 0, actor, request)
-    return write(batch, base, dataset, actor=actor, request=request, xy_epsg=xy_epsg)
+        return _reject(base, [RowError(0, exc.message)], 0, actor, request, run)
+    return write(batch, base, dataset, actor=actor, request=request, xy_epsg=xy_epsg, run=run)
 
 
 def _base(dataset, file_name, digest, mapping, mode, actor, xy_epsg) -> dict[str, Any]:
     return {
-        "dataset": dataset,
+        "dataset": dataset if dataset.pk else None,
         "file_name": file_name[:300],
         "sha256": digest,
         "mode": mode,
@@ -142,17 +165,17 @@ def write(
     actor: Any,
     request: Any = None,
     xy_epsg: int | None = None,
+    run: ImportRun | None = None,
 ) -> ImportRun:
+    who = (actor, request, run)
     if batch.total == 0:
-        return _reject(
-            base, [RowError(0, "The file has a header row but no rows.")], 0, actor, request
-        )
+        return _reject(base, [RowError(0, "The file has a header row but no rows.")], 0, *who)
     if batch.errors and base["mode"] == ImportRun.Mode.ALL_OR_NOTHING:
-        return _reject(base, batch.errors, batch.total, actor, request)
+        return _reject(base, batch.errors, batch.total, *who)
     try:
         placed = locate(batch.rows, epsg=dataset.epsg, xy_epsg=xy_epsg, area=dataset.area)
     except Rejected as exc:
-        return _reject(base, [RowError(0, exc.message)], batch.total, actor, request)
+        return _reject(base, [RowError(0, exc.message)], batch.total, *who)
     excluded = [
         RowError(batch.rows[i].line, why, "excluded") for i, why in sorted(placed.excluded.items())
     ]
@@ -192,11 +215,25 @@ def write(
         wanted[key] = values
         first_line[key] = row.line
     if batch.errors and base["mode"] == ImportRun.Mode.ALL_OR_NOTHING:
-        return _reject(base, batch.errors + excluded, batch.total, actor, request)
-    return _save(base, dataset, placed, wanted, batch, excluded + duplicates, actor, request)
+        return _reject(base, batch.errors + excluded, batch.total, *who)
+    return _save(base, dataset, placed, wanted, batch, excluded + duplicates, *who)
 
 
-def _save(base, dataset, placed, wanted, batch, remarks, actor, request) -> ImportRun:
+def _store(run: ImportRun | None, **values: Any) -> ImportRun:
+    """Create the row (a foreground import) or fill in the queued one (a task's)."""
+    values.setdefault("rows_read", values.get("rows_total", 0))
+    values["finished_at"] = timezone.now()
+    if run is None:
+        return ImportRun.objects.create(**values)
+    staged.still_running(ImportRun, run.pk)
+    for name, value in values.items():
+        setattr(run, name, value)
+    run.updated_at = timezone.now()
+    run.save()
+    return run
+
+
+def _save(base, dataset, placed, wanted, batch, remarks, actor, request, run) -> ImportRun:
     with transaction.atomic():
         if placed.area_is_new and placed.area is not None:
             (
@@ -205,8 +242,14 @@ def _save(base, dataset, placed, wanted, batch, remarks, actor, request) -> Impo
                 dataset.area_x_max,
                 dataset.area_y_max,
             ) = placed.area
-            dataset.save(update_fields=["area_x_min", "area_y_min", "area_x_max", "area_y_max"])
-        run = ImportRun.objects.create(**base, state=ImportRun.State.DONE)
+            if dataset.pk:
+                fields = ["area_x_min", "area_y_min", "area_x_max", "area_y_max"]
+                dataset.save(update_fields=fields)
+        if not dataset.pk:  # a queued import's new dataset, created with its incidents
+            if Dataset.objects.filter(slug=dataset.slug).exists():
+                raise Conflict(f"A dataset {dataset.slug!r} was created meanwhile.")
+            dataset.save()
+        run = _store(run, **{**base, "dataset": dataset}, state=ImportRun.State.DONE)
         created, updated, unchanged = _upsert(dataset, run, wanted)
         problems = sorted(batch.errors + remarks, key=lambda e: e.line)
         run.rows_total = batch.total
@@ -214,8 +257,11 @@ def _save(base, dataset, placed, wanted, batch, remarks, actor, request) -> Impo
         run.rows_rejected = len(batch.errors)
         run.rows_excluded = sum(1 for e in remarks if e.level == "excluded")
         run.errors = [e.as_dict() for e in problems[:MAX_LISTED]]
+        run.rows_read = batch.total
         run.save()
-        ledger.record(IMPORTED, actor=actor, request=request, detail=_detail(run))
+        ledger.record(
+            IMPORTED, actor=actor, request=request, client=run.client, detail=event_detail(run)
+        )
     return run
 
 
@@ -259,11 +305,17 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _reject(
-    base: dict[str, Any], errors: list[RowError], total: int, actor: Any, request: Any
+    base: dict[str, Any],
+    errors: list[RowError],
+    total: int,
+    actor: Any,
+    request: Any,
+    run: ImportRun | None = None,
 ) -> ImportRun:
     bad = [e for e in errors if e.level == "error"]
     with transaction.atomic():
-        run = ImportRun.objects.create(
+        run = _store(
+            run,
             **base,
             state=ImportRun.State.REJECTED,
             rows_total=total,
@@ -275,16 +327,17 @@ def _reject(
             IMPORT_REJECTED,
             actor=actor,
             request=request,
+            client=run.client,
             outcome="failure",
-            detail=_detail(run, errors=len(bad)),
+            detail=event_detail(run, errors=len(bad)),
         )
     return run
 
 
-def _detail(run: ImportRun, **extra: Any) -> dict[str, Any]:
+def event_detail(run: ImportRun, **extra: Any) -> dict[str, Any]:
     return {
         "import": str(run.pk),
-        "dataset": run.dataset.slug,
+        "dataset": run.dataset_slug,
         "file_name": run.file_name,
         "sha256": run.sha256,
         "mode": run.mode,

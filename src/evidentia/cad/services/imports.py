@@ -3,16 +3,21 @@
 The file is read once as a stream (csv module) into validated rows, then written in bulk
 in one transaction with the Import row and its ledger event. All-or-nothing mode writes
 nothing when any row is bad; skip-bad mode writes the good rows. Either way every bad row
-is listed with its line number and reason, so nothing is dropped silently."""
+is listed with its line number and reason, so nothing is dropped silently.
+
+A web import runs the same function from a Celery task on a queued Import row
+(`cad/services/background.py`): then it fills that row in instead of creating one, and
+notes its progress while reading."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from evidentia.accounts.models import Unit, User
 from evidentia.cad.models import Assignment, Call, Import
@@ -25,6 +30,7 @@ from evidentia.cad.services.csvfile import (
     sha256_of,
     window,
 )
+from evidentia.core import staged
 from evidentia.core.errors import Rejected
 from evidentia.custody import events, ledger
 
@@ -70,11 +76,15 @@ def import_file(
     mapping: dict[str, str] | None = None,
     request: HttpRequest | None = None,
     tag: bool = True,
+    imp: Import | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> Import:
     """Import one CSV file. Returns the Import row (state done or rejected).
 
     With `tag`, recordings are linked to the calls by a Celery task after commit; the CLI
-    passes False and tags in the foreground to print the result."""
+    passes False and tags in the foreground to print the result. `imp` is the queued row
+    a background import fills in; `progress(rows_read, reading_done=False)` is called
+    per row read."""
     access.check_import(actor)
     if mode not in Import.Mode.values:
         raise Rejected(f"Mode must be one of: {', '.join(Import.Mode.values)}.")
@@ -85,25 +95,29 @@ def import_file(
         "imported_by": actor if isinstance(actor, User) else None,
         "mapping": mapping or {},
     }
+    # The ledger names the client that sent the file, also when a task imports it.
+    who = {"actor": actor, "request": request, "imp": imp}
     try:
         full = check_mapping(read_headers(stream), mapping or {})
         base["mapping"] = full
-        parsed = _parse(stream, full)
+        parsed = _parse(stream, full, progress)
     except Rejected as exc:
-        return _reject(base, [RowError(0, exc.message)], 0, actor, request)
+        return _reject(base, [RowError(0, exc.message)], 0, **who)
     if parsed.total == 0:
-        return _reject(
-            base, [RowError(0, "The file has a header row but no calls.")], 0, actor, request
-        )
+        return _reject(base, [RowError(0, "The file has a header row but no calls.")], 0, **who)
     if parsed.errors and mode == Import.Mode.ALL_OR_NOTHING:
-        return _reject(base, parsed.errors, parsed.total, actor, request)
-    return _write(base, parsed, actor, request, tag)
+        return _reject(base, parsed.errors, parsed.total, **who)
+    return _write(base, parsed, tag=tag, **who)
 
 
-def _parse(stream: IO[bytes], mapping: dict[str, str]) -> _Parsed:
+def _parse(
+    stream: IO[bytes], mapping: dict[str, str], progress: Callable[..., None] | None = None
+) -> _Parsed:
     out = _Parsed()
     for row in rows(stream, mapping):
         out.total += 1
+        if progress is not None:
+            progress(out.total)
         if isinstance(row, RowError):
             out.errors.append(row)
             continue
@@ -126,14 +140,40 @@ def _parse(stream: IO[bytes], mapping: dict[str, str]) -> _Parsed:
             continue
         for badge in row.badges:
             seen.officers.setdefault(badge, row.unit)
+    if progress is not None:
+        progress(out.total, True)
     return out
 
 
+def _store(imp: Import | None, **values: Any) -> Import:
+    """Create the row (a foreground import) or fill in the queued one (a task's)."""
+    values.update(rows_read=values.get("rows_total", 0), finished_at=timezone.now())
+    if imp is None:
+        return Import.objects.create(**values)
+    staged.still_running(Import, imp.pk)
+    for name, value in values.items():
+        setattr(imp, name, value)
+    imp.updated_at = timezone.now()
+    imp.save()
+    return imp
+
+
+def _client(imp: Import | None) -> dict[str, str] | None:
+    return imp.client if imp is not None else None
+
+
 def _reject(
-    base: dict[str, Any], errors: list[RowError], total: int, actor: Any, request: Any
+    base: dict[str, Any],
+    errors: list[RowError],
+    total: int,
+    *,
+    actor: Any,
+    request: Any,
+    imp: Import | None,
 ) -> Import:
     with transaction.atomic():
-        imp = Import.objects.create(
+        imp = _store(
+            imp,
             **base,
             state=Import.State.REJECTED,
             rows_total=total,
@@ -144,13 +184,14 @@ def _reject(
             events.CAD_IMPORT_REJECTED,
             actor=actor,
             request=request,
+            client=_client(imp),
             outcome="failure",
-            detail=_detail(imp, errors=len(errors)),
+            detail=event_detail(imp, errors=len(errors)),
         )
     return imp
 
 
-def _detail(imp: Import, **extra: Any) -> dict[str, Any]:
+def event_detail(imp: Import, **extra: Any) -> dict[str, Any]:
     return {
         "import": str(imp.pk),
         "file_name": imp.file_name,
@@ -183,7 +224,15 @@ def _lookups(parsed: _Parsed) -> tuple[dict[str, User], dict[str, Unit]]:
     return users, units
 
 
-def _write(base: dict[str, Any], parsed: _Parsed, actor: Any, request: Any, tag: bool) -> Import:
+def _write(
+    base: dict[str, Any],
+    parsed: _Parsed,
+    *,
+    actor: Any,
+    request: Any,
+    imp: Import | None,
+    tag: bool,
+) -> Import:
     users, units = _lookups(parsed)
     warned: set[str] = set()
     for c in parsed.calls.values():
@@ -208,7 +257,7 @@ def _write(base: dict[str, Any], parsed: _Parsed, actor: Any, request: Any, tag:
                     )
                 )
     with transaction.atomic():
-        imp = Import.objects.create(**base, state=Import.State.DONE, rows_total=parsed.total)
+        imp = _store(imp, **base, state=Import.State.DONE, rows_total=parsed.total)
         created = updated = 0
         for chunk in _chunks(list(parsed.calls)):
             c, u = _write_chunk(imp, [parsed.calls[n] for n in chunk], users, units)
@@ -222,7 +271,8 @@ def _write(base: dict[str, Any], parsed: _Parsed, actor: Any, request: Any, tag:
             events.CAD_IMPORTED,
             actor=actor,
             request=request,
-            detail=_detail(imp, warnings=len(parsed.warnings)),
+            client=_client(imp),
+            detail=event_detail(imp, warnings=len(parsed.warnings)),
         )
         if tag:
             from evidentia.cad.tasks import tag_import
