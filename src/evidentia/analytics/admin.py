@@ -1,9 +1,10 @@
-"""Read-mostly admin: datasets (the study area can be corrected here) and import runs.
-Incidents change only through imports (`analytics.services.imports`)."""
+"""Read-mostly admin: datasets (the study area can be corrected here), import runs and
+area layers. Incidents and layers change only through their services
+(`analytics.services.imports`, `analytics.services.areas`)."""
 
 from django.contrib import admin
 
-from evidentia.analytics.models import Dataset, ImportRun
+from evidentia.analytics.models import AreaLayer, Dataset, ImportRun
 
 
 @admin.register(Dataset)
@@ -22,3 +23,9 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[override]
         return False
+
+
+@admin.register(AreaLayer)
+class AreaLayerAdmin(ImportRunAdmin):
+    list_display = ("name", "dataset", "version", "uploaded_at")
+    list_filter = ("dataset",)

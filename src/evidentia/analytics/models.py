@@ -135,3 +135,51 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.occurred_at:%Y-%m-%d}"
+
+
+class AreaLayer(models.Model):
+    """A polygon layer of area units (census tracts, beats, neighbourhoods) for the bias
+    and validity report. Kept as uploaded, one row per version: importing the same name
+    again adds a version, and the report uses the dataset's newest layer (decision 0029)."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="area_layers")
+    name = models.CharField(max_length=80, help_text="e.g. tracts2010")
+    version = models.PositiveIntegerField(default=1)
+    kind = models.CharField(max_length=80, blank=True, help_text="What the units are.")
+    unit_field = models.CharField(max_length=120, help_text="The property naming each unit.")
+    file_name = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    epsg_source = models.PositiveIntegerField(help_text="CRS of the uploaded coordinates.")
+    vertices = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True, help_text="Repairs and merges.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "name", "version"], name="one_area_layer_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version} ({self.dataset})"
+
+
+class AreaUnit(models.Model):
+    """One area of a layer, its polygon in the dataset's CRS (WKB, hex)."""
+
+    layer = models.ForeignKey(AreaLayer, on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(max_length=200)
+    geometry = models.TextField(help_text="Polygon or MultiPolygon as hex WKB, dataset CRS.")
+    area = models.FloatField(help_text="In square units of the dataset's CRS.")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["layer", "name"], name="one_area_unit_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidentia.analytics import views, views_forecast, views_import
+from evidentia.analytics import views, views_areas, views_forecast, views_import
 
 app_name = "analytics"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/", views_import.import_view, name="import"),
     path("import/run/", views_import.run_view, name="import_run"),
     path("import/cad/", views_import.cad_view, name="import_cad"),
+    path("areas/", views_areas.areas_view, name="areas"),
     path("imports/<uuid:run_id>/", views_import.result_view, name="import_result"),
     path("forecast/", views_forecast.forecast_view, name="forecast"),
     path("forecast/export.csv", views_forecast.export_csv, name="forecast_csv"),

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from evidentia.accounts.auth import signed_in_user, staff_required
+from evidentia.analytics import polygons
 from evidentia.analytics.models import Dataset
-from evidentia.analytics.services import access, metrics
+from evidentia.analytics.services import access, areas, metrics
 from evidentia.analytics.services import hotspots as maps
 from evidentia.analytics.services.dates import parse_day
 from evidentia.analytics.services.legend import colour
@@ -51,12 +52,20 @@ def bias_for(result: maps.HotspotMap) -> Any:
         from evidentia.analytics import bias
     except ImportError:  # the report is built alongside; the map still says so
         return None
+    f = result.filters
+    layer = areas.layer_for(f.dataset)
+    if layer is None:  # the incidents' own area-unit column
+        cells, units = result.incident_cells, {"incident_units": result.incident_units}
+    else:  # the dataset's polygon layer: the same incidents, placed by their x/y
+        x, y, _ = maps.points(f)
+        cells = result.grid.index(x, y)
+        units = polygons.for_grid(layer, result.grid, result.flagged, x, y)
     return bias.report(
         result.flagged,
         n_cells=result.grid.n,
-        incident_cells=result.incident_cells,
-        incident_units=result.incident_units,
-        previous_flagged=maps.previous_flagged(result.filters, result.grid),
+        incident_cells=cells,
+        **units,
+        previous_flagged=maps.previous_flagged(f, result.grid),
     )
 
 
@@ -108,6 +117,7 @@ def map_view(request: HttpRequest) -> HttpResponse:
             "tiles": getattr(settings, "MAP_TILE_URL", ""),
             "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
             "area": area_latlon(dataset),
+            "areas": areas.outlines(dataset, areas.layer_for(dataset)),
         }
         context["shown"] = len(shown)
     return render(request, "analytics/map.html", context)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from evidentia.accounts.auth import signed_in_user, staff_required
 from evidentia.analytics.models import Dataset
 from evidentia.analytics.services import access
+from evidentia.analytics.services import forecast_output as output
 from evidentia.analytics.services import forecasting as fc
 from evidentia.analytics.views import MODEL_CARD, area_latlon, chosen_dataset, error_page
 from evidentia.core.errors import EvidentiaError, NotFound
@@ -68,11 +69,11 @@ def forecast_view(request: HttpRequest) -> HttpResponse:
         context["error"] = exc.message
         return render(request, "analytics/forecast.html", context, status=exc.status)
     context["result"] = result
-    context["legend"] = fc.colour(result.cells)
+    context["legend"] = output.colour(result.cells)
     context["bias"] = result.bias
     context["table"] = result.cells[: fc.MAX_TABLE]
     context["export_query"] = urlencode(result.query.params())
-    context["map_config"] = fc.map_config(
+    context["map_config"] = output.map_config(
         result,
         getattr(settings, "MAP_TILE_URL", ""),
         getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
@@ -96,9 +97,9 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
     )
     name = f"forecast-{dataset.slug}-{cat.lower()}-{q.start}-{q.horizon}d-{result.method}"
     if kind == "geojson":
-        response = HttpResponse(fc.to_geojson(result), content_type="application/geo+json")
+        response = HttpResponse(output.to_geojson(result), content_type="application/geo+json")
     else:
-        response = HttpResponse(fc.to_csv(result), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(output.to_csv(result), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response
 

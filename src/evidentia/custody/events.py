@@ -323,3 +323,8 @@ LABELS.update(
         ANALYTICS_IMPORT_REJECTED: "Incident import rejected",
     }
 )
+
+# Area layers for the analytics bias report (issue 8).
+ANALYTICS_AREAS_IMPORTED = "analytics.areas_imported"
+
+LABELS[ANALYTICS_AREAS_IMPORTED] = "Area layer imported for the bias report"

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from evidentia.analytics import bias, report
+from evidentia.analytics import bias, polygons, report
 from evidentia.analytics.cli.forecast_cmd import load, parse_day
 from evidentia.analytics.forecast.api import ALL, UNITS_PER_FOOT, ForecastError, forecast
 from evidentia.analytics.forecast.evaluate import evaluate
@@ -30,6 +30,14 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--units", default="ft", choices=tuple(UNITS_PER_FOOT))
     parser.add_argument("--step-days", type=int, default=1)
     parser.add_argument("--area-col", default=None, help="area unit per incident (bias report)")
+    parser.add_argument(
+        "--areas", default=None, help="GeoJSON polygon layer of area units (bias report)"
+    )
+    parser.add_argument("--area-name-field", default=None, help="the property naming each unit")
+    parser.add_argument("--xy-epsg", type=int, default=None, help="CRS of x/y (with --areas)")
+    parser.add_argument(
+        "--areas-epsg", type=int, default=None, help="CRS of the layer when not lon/lat"
+    )
     parser.add_argument(
         "--study-area-sq-mi",
         type=float,
@@ -55,6 +63,7 @@ def handle(options: dict[str, Any], out: Any) -> None:
     extra = (options["area_col"],) if options["area_col"] else ()
     try:
         data = load(options, out, extra)
+        layer = _layer(options, data)
         cats = options["categories"] or [ALL, *sorted(set(data["category"].tolist()))]
         result = evaluate(
             data,
@@ -67,7 +76,7 @@ def handle(options: dict[str, Any], out: Any) -> None:
             step=max(1, options["step_days"]),
             study_area_sq_mi=area,
         )
-        maps, biases = _maps_and_bias(data, result, options, train_end)
+        maps, biases = _maps_and_bias(data, result, options, train_end, layer)
     except ForecastError as exc:
         raise Rejected(str(exc)) from None
     notes = [
@@ -102,7 +111,41 @@ def handle(options: dict[str, Any], out: Any) -> None:
     out.write(f"report written to {path}\n")
 
 
-def _maps_and_bias(data, result, options, train_end):
+def _layer(options: dict[str, Any], data: dict) -> polygons.Layer | None:
+    """The --areas layer in the incidents' CRS, checked to hold some of them."""
+    if not options.get("areas"):
+        return None
+    if not options.get("area_name_field"):
+        raise Rejected("--areas needs --area-name-field, the property naming each unit.")
+    if not options.get("xy_epsg"):
+        raise Rejected(
+            "--areas needs --xy-epsg, the CRS of the incidents' x/y (e.g. 2913), to put "
+            "the polygons in the same place."
+        )
+    from evidentia.analytics.services.areas import read_limited
+
+    path = Path(options["areas"])
+    if not path.is_file():
+        raise Rejected(f"{path} is not a file.")
+    with path.open("rb") as stream:
+        raw = read_limited(stream)
+    layer = polygons.read_layer(
+        raw,
+        name_field=options["area_name_field"],
+        target_epsg=options["xy_epsg"],
+        epsg=options.get("areas_epsg"),
+    )
+    polygons.check_overlap(layer, data["x"], data["y"], epsg=options["xy_epsg"])
+    layer.label = (
+        f"Area units: layer file '{path.name}' (units named by {options['area_name_field']!r}, "
+        f"EPSG:{layer.epsg_source}). A flagged cell's area is split by how much of it lies "
+        "in each unit; a cell counts for the unit holding its centre; incidents count for "
+        "the unit that contains them."
+    )
+    return layer
+
+
+def _maps_and_bias(data, result, options, train_end, layer=None):
     maps, biases = [], []
     upf = UNITS_PER_FOOT[options["units"]]
     t, x, y, c = data["times"], data["x"], data["y"], data["category"]
@@ -143,11 +186,14 @@ def _maps_and_bias(data, result, options, train_end):
             else np.full(int(sel.sum()), None, dtype=object)
         )
         acc = [r for r in result["rows"] if r["category"] == cat]
+        unit_args: dict[str, Any] = {"incident_units": units}
+        if layer is not None:
+            unit_args = polygons.for_grid(layer, g, flagged, x[sel], y[sel])
         b = bias.report(
             flagged,
             n_cells=g.n,
             incident_cells=g.index(x[sel], y[sel]),
-            incident_units=units,
+            **unit_args,
             previous_flagged=previous,
             accuracy=acc,
         )

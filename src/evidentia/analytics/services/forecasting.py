@@ -9,9 +9,7 @@ arguments, the dataset's rows into arrays, and the result into cells for the pag
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -22,13 +20,12 @@ import numpy as np
 from django.core.cache import cache
 from django.utils import timezone
 
-from evidentia.analytics import bias
+from evidentia.analytics import bias, polygons
 from evidentia.analytics.forecast.api import ALL, METHODS, ForecastError, forecast
 from evidentia.analytics.models import Dataset, ImportRun, Incident
+from evidentia.analytics.services import areas
 from evidentia.analytics.services.dates import parse_day
-from evidentia.analytics.services.geojson import cell_feature
 from evidentia.analytics.services.places import metres_per_unit, to_lonlat
-from evidentia.core import csvsafe
 from evidentia.core.errors import Rejected
 
 HORIZONS = (7, 14, 30)
@@ -90,6 +87,7 @@ class Result:
     last_incident: date | None = None
     warnings: list[str] = field(default_factory=list)
     grid_shape: tuple[int, int] = (0, 0)
+    areas_outline: dict | None = None  # the area layer's outlines in lon/lat, for the map
 
 
 def _choice(value: str, allowed, name: str) -> str:
@@ -246,7 +244,9 @@ def cache_key(q: Query) -> str:
         .first()
     )
     incidents = Incident.objects.filter(dataset=q.dataset).count()
-    raw = json.dumps([q.dataset.pk, str(latest), incidents, q.params()], sort_keys=True)
+    layer = areas.current_layer(q.dataset)  # a new area layer changes the bias report
+    version = [q.dataset.pk, str(latest), incidents, layer.pk if layer else None]
+    raw = json.dumps([*version, q.params()], sort_keys=True)
     return "analytics:forecast:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -289,11 +289,16 @@ def run(q: Query) -> Result:
     in_cat = data["category"] == q.category if q.category != ALL else np.ones(len(args[0]), bool)
     inc_cells = grid.index(data["x"][in_cat], data["y"][in_cat])
     study_cells = int((grid.counts(data["x"], data["y"]) > 0).sum())
+    # With an area layer, units come from its polygons; else from the incidents' column.
+    layer = areas.layer_for(q.dataset)
+    units: dict[str, Any] = {"incident_units": data["unit"][in_cat]}
+    if layer is not None:
+        units = polygons.for_grid(layer, grid, flagged, data["x"][in_cat], data["y"][in_cat])
     report = bias.report(
         flagged,
         n_cells=grid.n,
         incident_cells=inc_cells,
-        incident_units=data["unit"][in_cat],
+        **units,
         previous_flagged=previous,
         accuracy=accuracy(
             table, min(grid.n, cells_for(BACKTEST_BUDGET, q.cell, q.dataset.epsg)), study_cells
@@ -314,6 +319,7 @@ def run(q: Query) -> Result:
         weights=f.weights,
         last_incident=last,
         grid_shape=(grid.nx, grid.ny),
+        areas_outline=areas.outlines(q.dataset, layer),
     )
     stale = (q.start - last).days
     if stale > STALE_DAYS:
@@ -368,77 +374,6 @@ def _cells(q: Query, grid, flagged: np.ndarray, scores: np.ndarray, counts: np.n
             }
         )
     return out
-
-
-# Light to dark by rank within the flagged cells (ColorBrewer Reds, dark outline drawn).
-SHADES = (("#fcae91", "Lower quarter of the flagged cells"), ("#fb6a4a", "Second quarter"),
-          ("#de2d26", "Third quarter"), ("#a50f15", "Top quarter (highest scores)"))  # fmt: skip
-
-
-def colour(cells: list[dict]) -> list[dict[str, str]]:
-    """Give each flagged cell a colour by its rank quarter; return the legend."""
-    n = len(cells)
-    for c in cells:
-        quarter = min(3, (c["rank"] - 1) * 4 // max(n, 1))
-        c["colour"] = SHADES[3 - quarter][0]
-    return [{"colour": s, "label": label} for s, label in reversed(SHADES)]
-
-
-def map_config(result: Result, tiles: str, attribution: str, area) -> dict[str, Any]:
-    """What `analytics-map.js` draws (the template writes it with json_script)."""
-    return {
-        "cells": [
-            {k: c[k] for k in ("south", "west", "north", "east", "colour", "count", "value")}
-            for c in result.cells
-        ],
-        "label": "forecast score",
-        "tiles": tiles,
-        "attribution": attribution,
-        "area": area,
-    }
-
-
-def to_csv(result: Result) -> str:
-    """The flagged cells as the CLI writes them: x_min,y_min,x_max,y_max,score, ranked."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["x_min", "y_min", "x_max", "y_max", "score"])
-    for c in result.cells:
-        writer.writerow(
-            csvsafe.row(
-                [c["x_min"], c["y_min"], c["x_max"], c["y_max"], float(f"{c['score']:.6g}")]
-            )
-        )
-    return out.getvalue()
-
-
-def to_geojson(result: Result) -> str:
-    """The flagged cells in lat/lon, carrying the bias report so one never travels alone."""
-    q = result.query
-    features = [
-        cell_feature(
-            c, {k: c[k] for k in ("rank", "x_min", "y_min", "x_max", "y_max", "score", "count")}
-        )
-        for c in result.cells
-    ]
-    b = result.bias
-    meta = {
-        **q.params(),
-        "epsg": q.dataset.epsg,
-        "units": q.dataset.units,
-        "method_used": result.method,
-        "why": result.why,
-        "training_rows": result.training_rows,
-        "flagged_cells": result.k,
-        "bias": {
-            "repeat_flag_rate": b.repeat_flag_rate,
-            "rows": b.rows,
-            "accuracy": b.accuracy,
-            "notes": b.notes,
-        },
-        "caution": "Calls for service and reports, not crime. Never grounds to stop anyone.",
-    }
-    return json.dumps({"type": "FeatureCollection", "properties": meta, "features": features})
 
 
 def categories(dataset: Dataset) -> list[str]:

@@ -152,7 +152,7 @@ def _window(f: Filters, start: date | None, end: date | None) -> Any:
     return rows
 
 
-def _points(f: Filters, start: date | None = None, end: date | None = None, *, same: bool = True):
+def points(f: Filters, start: date | None = None, end: date | None = None, *, same: bool = True):
     rows = _window(f, f.start if same else start, f.end if same else end)
     data = list(rows.values_list("x", "y", "area_unit"))
     if not data:
@@ -200,7 +200,7 @@ def _flagged(f: Filters, values: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def build(f: Filters) -> HotspotMap:
-    x, y, units = _points(f)
+    x, y, units = points(f)
     if x.size == 0:
         return HotspotMap(filters=f, grid=None, incidents=0)
     grid = grid_for(f, x, y)
@@ -238,7 +238,7 @@ def previous_flagged(f: Filters, grid: Grid) -> list[int] | None:
     if not (f.start and f.end):
         return None
     days = (f.end - f.start).days + 1
-    x, y, _ = _points(f, f.start - timedelta(days=days), f.start - timedelta(days=1), same=False)
+    x, y, _ = points(f, f.start - timedelta(days=days), f.start - timedelta(days=1), same=False)
     if x.size == 0:
         return None
     return _flagged(f, layer(f, grid, x, y)).tolist()

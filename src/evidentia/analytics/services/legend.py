@@ -37,11 +37,18 @@ def colour(cells: list[dict[str, Any]], method: str, unit: str) -> list[dict[str
     for c in cells:
         c["band"] = int(np.searchsorted(edges, c["value"], side="right"))
         c["colour"] = SEQUENTIAL[min(c["band"], len(SEQUENTIAL) - 1)]
-    bounds = [float(values.min()), *edges.tolist(), float(values.max())]
+    # Each band is labelled with the values that fall in it, so labels never overlap
+    # (whole counts: "1 incident", "2 to 3 incidents") and empty bands are left out.
+    bands = np.searchsorted(edges, values, side="right")
     fmt = "{:.0f}" if method == "counts" else "{:.2f}"
     rows = []
-    for band in range(len(bounds) - 1):
-        low, high = fmt.format(bounds[band]), fmt.format(bounds[band + 1])
-        text = f"{low} {unit}" if low == high else f"{low} to {high} {unit}"
-        rows.append({"colour": SEQUENTIAL[min(band, 4)], "label": text})
+    for band in np.unique(bands):
+        inside = values[bands == band]
+        low, high = fmt.format(inside.min()), fmt.format(inside.max())
+        if low == high:
+            one = method == "counts" and low == "1" and unit.endswith("s")
+            text = f"{low} {unit[:-1] if one else unit}"
+        else:
+            text = f"{low} to {high} {unit}"
+        rows.append({"colour": SEQUENTIAL[min(int(band), 4)], "label": text})
     return rows

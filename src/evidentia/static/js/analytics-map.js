@@ -1,5 +1,6 @@
 // The hotspot map: each cell as a rectangle in its colour, on tiles when the agency
-// configured a tile server, else on a plain background with the study area outlined.
+// configured a tile server, else on a plain background with the study area outlined,
+// and the bias report's area units (when the dataset has a polygon layer) as outlines.
 // The table beside the map carries the same figures for screen readers and no-JS.
 (function () {
   const box = document.querySelector("[data-analytics-map]");
@@ -35,6 +36,14 @@
   if (a) {
     window.L.rectangle([[a[0], a[1]], [a[2], a[3]]], {
       color: "#17406d", weight: 2, fill: false, dashArray: "6 6", interactive: false,
+    }).addTo(map);
+  }
+  // The area units of the bias report (census tracts or another polygon layer), as
+  // outlines only: no popups or tooltips, so no unit name is ever read as HTML.
+  if (config.areas && config.areas.features && config.areas.features.length) {
+    window.L.geoJSON(config.areas, {
+      style: { color: "#5a4a8a", weight: 1, fill: false, dashArray: "2 3" },
+      interactive: false,
     }).addTo(map);
   }
   window.L.control.scale({ imperial: true }).addTo(map);

@@ -1,4 +1,4 @@
-"""`evidentia analytics import|forecast|evaluate ...`: each subcommand lives in
+"""`evidentia analytics import|forecast|evaluate|areas ...`: each subcommand lives in
 `evidentia.analytics.cli.<name>` with `add_arguments(parser)` and `handle(options, out)`."""
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ SUBCOMMANDS = {
     "import": ("import_cmd", "Import incidents from a CSV with a column mapping."),
     "forecast": ("forecast_cmd", "Forecast where incidents will concentrate (cells.csv)."),
     "evaluate": ("evaluate_cmd", "Backtest the methods: hit rate, PAI, PEI; write a report."),
+    "areas": ("areas_cmd", "Import a GeoJSON polygon layer of area units (bias report)."),
 }
 
 
 class Command(BaseCommand):
-    help = "Crime analytics: import incidents, forecast, evaluate."
+    help = "Crime analytics: import incidents, forecast, evaluate, import area layers."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
