@@ -54,11 +54,29 @@ def test_a_file_that_is_not_utf8_names_its_line(tmp_path, existing):
     refuse(path, existing, "line 22: not UTF-8")
 
 
-@pytest.mark.parametrize("value", ["2016", "2016-08", "08/01/2016"])
+@pytest.mark.parametrize("value", ["2016", "2016-08", "08/2016", "13/45/2016", "2016-02-30"])
 def test_a_partial_date_is_refused_with_its_line(tmp_path, existing, value):
     path = tmp_path / "in.csv"
     path.write_text(corners(f"{value},A,1000,1000\n"))
     refuse(path, existing, f"Line 22: cannot read the date '{value}'")
+
+
+@pytest.mark.parametrize(
+    "written", ["01/{d:02d}/2020", "1/{d}/2020 01:44:00 PM", "2020/01/{d:02d} 13:44"]
+)
+def test_dates_written_as_the_importer_reads_them_give_the_same_cells(tmp_path, written):
+    iso, other = tmp_path / "iso.csv", tmp_path / "other.csv"
+    iso.write_text(corners())
+    other.write_text(
+        "".join(
+            line if i == 0 else written.format(d=int(line[8:10])) + line[10:]
+            for i, line in enumerate(corners().splitlines(keepends=True))
+        )
+    )
+    over = {"--category": "A", "--start": "2020-01-15"}
+    run(*args(iso, tmp_path / "a.csv", **over))
+    run(*args(other, tmp_path / "b.csv", **over))
+    assert read(tmp_path / "b.csv") == read(tmp_path / "a.csv")
 
 
 def test_a_partial_start_date_is_refused(tmp_path, existing):

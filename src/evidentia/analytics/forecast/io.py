@@ -15,6 +15,31 @@ from .places import LISTED, screen
 
 # A full date, optionally followed by a time ("2016-08-01", "2016-08-01T13:44:00").
 FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[T ])")
+# The other date forms the incident importer reads (analytics/services/rows.py), as
+# exports write them: "08/01/2016", "08/01/2016 01:44:00 PM", "2016/08/01 13:44".
+OTHER_DATES = (
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:$|[T ])"), (3, 1, 2)),
+    (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?:$|[T ])"), (1, 2, 3)),
+)
+
+
+def day_of(value: str) -> np.datetime64 | None:
+    """The calendar day a date or date-and-time was written for (its time, and any
+    time zone, are ignored: forecasts work in whole days as the data give them)."""
+    text = value.strip()
+    try:
+        if FULL_DATE.match(text):
+            return np.datetime64(text[:10], "D")
+        for pattern, (y, m, d) in OTHER_DATES:
+            found = pattern.match(text)
+            if found:
+                parts = found.groups()
+                return np.datetime64(
+                    f"{parts[y - 1]}-{int(parts[m - 1]):02d}-{int(parts[d - 1]):02d}", "D"
+                )
+    except ValueError:
+        return None
+    return None
 
 
 def read_incidents(
@@ -54,17 +79,14 @@ def read_incidents(
         raise ForecastError(f"{path.name} has no rows.")
     times = np.empty(len(cols[time_col]), dtype="datetime64[D]")
     for i, value in enumerate(cols[time_col]):
-        value = value.strip()
-        try:
-            if not FULL_DATE.match(value):
-                raise ValueError(value)
-            # Date only, or an ISO datetime: the day is the first ten characters.
-            times[i] = np.datetime64(value[:10], "D")
-        except ValueError:
+        day = day_of(value)
+        if day is None:
             raise ForecastError(
-                f"Line {lines[i]}: cannot read the date {value!r} in column {time_col} "
-                "(expected a full date, YYYY-MM-DD, or an ISO date and time)."
-            ) from None
+                f"Line {lines[i]}: cannot read the date {value.strip()!r} in column {time_col} "
+                "(expected YYYY-MM-DD, MM/DD/YYYY or YYYY/MM/DD, optionally followed by a "
+                "time)."
+            )
+        times[i] = day
     out = {
         "times": times,
         "category": np.array(cols[category_col], dtype=str),
