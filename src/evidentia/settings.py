@@ -326,6 +326,7 @@ RECORDS_HOLIDAYS = tuple(
     d.strip() for d in (env("EVIDENTIA_RECORDS_HOLIDAYS", "") or "").split(",") if d.strip()
 )
 RECORDS_REQUESTS_PER_HOUR = env_int("EVIDENTIA_RECORDS_REQUESTS_PER_HOUR", 5)
+RECORDS_LINK_MAILS_PER_HOUR = env_int("EVIDENTIA_RECORDS_LINK_MAILS_PER_HOUR", 3)
 
 # Accountability (issue 7). Professional-standards investigations are due this many days
 # after receipt unless the investigator sets another date.

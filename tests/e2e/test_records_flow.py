@@ -76,3 +76,47 @@ def test_a_records_request_goes_from_intake_to_fulfilment(
     with zipfile.ZipFile(Path(got.value.path())) as z:
         media = [z.read(n) for n in z.namelist() if n != "MANIFEST.txt"]
     assert media == [b"blurred video bytes"]
+
+
+def test_a_records_clerk_finds_a_recording_near_a_place(
+    live_server, browser, olivia, carmen, clip_path
+):
+    """The clerk clicks the map where the stop was, sets a radius and finds the recording
+    whose GPS track passed there that day."""
+    from evidentia.evidence.models import TrackPoint
+    from evidentia.sharing.services import records
+
+    sub = Submission(original_name=clip_path.name, via="cli", officer=olivia)
+    item = ingest_path(clip_path, sub, actor=carmen).item
+    when = datetime(2026, 3, 2, 14, 3, 5, tzinfo=UTC)
+    item.recorded_at = when
+    item.save(update_fields=["recorded_at"])
+    for seq, lat in enumerate((45.5140, 45.5150, 45.5160)):
+        TrackPoint.objects.create(
+            item=item, source="track", seq=seq, time=when, lat=lat, lon=-122.6784
+        )
+    rr = records.file_request(
+        {
+            "name": "Rita Resident",
+            "email": "rita@example.org",
+            "description": "Video of the stop outside the library on March 2.",
+            "date_from": "2026-03-02",
+            "date_to": "2026-03-02",
+            "location": "Outside the central library",
+        }
+    ).request
+
+    clerk_ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    clerk = clerk_ctx.new_page()
+    sign_in(clerk, live_server.url, carmen)
+    clerk.goto(f"{live_server.url}/exports/records/{rr.pk}")
+    clerk.click("[data-records-map]")  # the map opens on the city centre, by the track
+    assert clerk.input_value("#rp-lat") != ""
+    clerk.fill("#rp-lat", "45.5152")
+    clerk.fill("#rp-lon", "-122.6784")
+    clerk.fill("#rp-radius", "300")
+    clerk.click("button:has-text('Search near this place')")
+    clerk.wait_for_selector("#rr-found")
+    assert clerk.inner_text("#rr-found").startswith("1 recording within 300 m")
+    assert item.title in clerk.inner_text("#candidates")
+    shot(clerk, "records-05-near-a-place")

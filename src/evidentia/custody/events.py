@@ -328,3 +328,16 @@ LABELS.update(
 ANALYTICS_AREAS_IMPORTED = "analytics.areas_imported"
 
 LABELS[ANALYTICS_AREAS_IMPORTED] = "Area layer imported for the bias report"
+
+# Records clerk tools (docs/decisions/0031): detach, link e-mails and reissued links.
+RECORDS_ITEM_REMOVED = "records.item_removed"
+RECORDS_LINK_SENT = "records.link_sent"
+RECORDS_LINK_REISSUED = "records.link_reissued"
+
+LABELS.update(
+    {
+        RECORDS_ITEM_REMOVED: "Removed from a records request",
+        RECORDS_LINK_SENT: "Records link e-mailed to the requester",
+        RECORDS_LINK_REISSUED: "Records link reissued",
+    }
+)

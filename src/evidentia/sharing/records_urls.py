@@ -10,4 +10,7 @@ urlpatterns = [
     path("<uuid:request_id>/attach", records_views.attach, name="records_attach"),
     path("<uuid:request_id>/fulfil", records_views.fulfil, name="records_fulfil"),
     path("<uuid:request_id>/close", records_views.close, name="records_close"),
+    path("<uuid:request_id>/remove", records_views.remove, name="records_remove"),
+    path("<uuid:request_id>/send-link", records_views.send_link, name="records_send_link"),
+    path("<uuid:request_id>/reissue", records_views.reissue, name="records_reissue"),
 ]

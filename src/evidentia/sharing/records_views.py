@@ -1,18 +1,21 @@
 """Staff pages for public-records requests: the dashboard, staff intake, and one request
-with assign, candidate search, attach, fulfil and close."""
+with assign, candidate search (also near a place), attach, remove, fulfil, close, and
+the release link sent again or reissued."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from evidentia.accounts.auth import signed_in_user, staff_required
 from evidentia.core.errors import EvidentiaError
 from evidentia.evidence.models import Item
-from evidentia.sharing.services import records
+from evidentia.sharing.services import records, records_clerk, records_mail, records_place
 
 
 def _refused(request: HttpRequest, exc: EvidentiaError) -> HttpResponse:
@@ -69,13 +72,32 @@ def new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _place_search(user, rr, request: HttpRequest) -> tuple[dict, dict, records_place.Nearby | None]:
+    """The "near a place" form as typed, its errors, and what it found (or None)."""
+    form = {k: request.GET.get(k, "").strip() for k in ("lat", "lon", "radius")}
+    form["radius"] = form["radius"] or "250"
+    if request.GET.get("search") != "place":
+        return form, {}, None
+    try:
+        place = records_place.Place.parse(form["lat"], form["lon"], form["radius"])
+    except records.Invalid as exc:
+        return form, exc.errors, None
+    return form, {}, records_place.near(user, rr, place, request)
+
+
 @staff_required
 @require_safe
 def detail(request: HttpRequest, request_id) -> HttpResponse:
     user = signed_in_user(request)
     try:
         rr = records.get(user, request_id)
-        found = records.candidates(user, rr, request) if request.GET.get("search") else None
+        place_form, place_errors, nearby = _place_search(user, rr, request)
+        if nearby is not None:
+            found = nearby.items
+        elif request.GET.get("search") == "1":
+            found = records.candidates(user, rr, request)
+        else:
+            found = None
     except EvidentiaError as exc:
         return _refused(request, exc)
     rows = [(item, list(records.approved_versions(item))) for item in (found or [])]
@@ -87,9 +109,18 @@ def detail(request: HttpRequest, request_id) -> HttpResponse:
             "rr": rr,
             "clerks": records.clerks(),
             "searched": found is not None,
+            "nearby": nearby,
             "candidates": rows,
             "attached": rr.attached.select_related("item", "version__plan", "added_by"),
+            "place": place_form,
+            "place_errors": place_errors,
+            "radius_bounds": (records_place.MIN_RADIUS_M, records_place.MAX_RADIUS_M),
+            "map_tiles": settings.MAP_TILE_URL,
+            "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "link_days": settings.RECORDS_LINK_DAYS,
+            "link_expired": bool(rr.link_expires_at and rr.link_expires_at <= timezone.now()),
         },
+        status=400 if place_errors else 200,
     )
 
 
@@ -139,13 +170,18 @@ def fulfil(request: HttpRequest, request_id) -> HttpResponse:
         token = records.fulfil(user, rr, request)
     except EvidentiaError as exc:
         return _refused(request, exc)
-    link = request.build_absolute_uri(reverse("records_public:download", args=[token]))
+    _show_link(request, rr, token, "Fulfilled.", mailed=bool(rr.email))
+    return _back(request_id)
+
+
+def _show_link(request: HttpRequest, rr, token: str, lead: str, mailed: bool) -> None:
+    link = records_mail.link_url(token, request)
+    sent = f" It is being e-mailed to {rr.email}." if mailed else ""
     messages.success(
         request,
-        f"Fulfilled. Send the requester this download link (shown once; it works until "
+        f"{lead}{sent} The download link (shown once; it works until "
         f"{rr.link_expires_at:%Y-%m-%d}): {link}",
     )
-    return _back(request_id)
 
 
 @staff_required
@@ -164,3 +200,51 @@ def close(request: HttpRequest, request_id) -> HttpResponse:
         return _refused(request, exc)
     messages.success(request, f"Request {rr.reference} closed.")
     return _back(request_id)
+
+
+@staff_required
+@require_POST
+def remove(request: HttpRequest, request_id) -> HttpResponse:
+    user = signed_in_user(request)
+    try:
+        rr = records.get(user, request_id)
+        records_clerk.remove(
+            user, rr, request.POST.get("item") or None, request.POST.get("reason", ""), request
+        )
+    except records.Invalid as exc:
+        messages.error(request, next(iter(exc.errors.values())))
+        return _back(request_id, "#attached")
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    messages.success(request, "Removed from the request; the reason is recorded.")
+    return _back(request_id, "#attached")
+
+
+@staff_required
+@require_POST
+def send_link(request: HttpRequest, request_id) -> HttpResponse:
+    user = signed_in_user(request)
+    try:
+        rr = records.get(user, request_id)
+        records_clerk.send_again(user, rr, request)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    messages.success(
+        request, f"A new link was e-mailed to {rr.email}; earlier links no longer work."
+    )
+    return _back(request_id, "#attached")
+
+
+@staff_required
+@require_POST
+def reissue(request: HttpRequest, request_id) -> HttpResponse:
+    user = signed_in_user(request)
+    try:
+        rr = records.get(user, request_id)
+        email = request.POST.get("email") == "1"
+        token = records_clerk.reissue(user, rr, email, request)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    lead = "A new link was issued; the old one no longer works."
+    _show_link(request, rr, token, lead, mailed=email)
+    return _back(request_id, "#attached")

@@ -35,6 +35,7 @@ from evidentia.evidence.models import Item
 from evidentia.evidence.vaultio import ref, vault
 from evidentia.redaction.models import RedactedVersion, RedactionPlan
 from evidentia.sharing.models import RecordsItem, RecordsRequest
+from evidentia.sharing.services import records_mail
 
 MANAGERS = {Role.CUSTODIAN, Role.ADMIN}
 APPROVED_STATES = {
@@ -254,7 +255,7 @@ def assign(user: User, rr: RecordsRequest, assignee: User | None, request=None) 
 def candidates(user: User, rr: RecordsRequest, request=None) -> list[Item]:
     """Items the request could be about: recorded in its date range, by the officers it
     names (badge or name), in cases with its incident or case number. At least one of
-    those must be known; location is for the clerk to read (no GPS search yet)."""
+    those must be known. Searching near a place is `records_place.near`."""
     _check(user)
     items = policy.visible_items(user).filter(disposed_at__isnull=True)
     used = False
@@ -322,7 +323,8 @@ def attach(user: User, rr: RecordsRequest, item: Item, version: Any, request=Non
 
 
 def fulfil(user: User, rr: RecordsRequest, request=None) -> str:
-    """Close as fulfilled; return the download link's token (shown once, hash kept)."""
+    """Close as fulfilled; return the download link's token (shown once, hash kept) and
+    e-mail the link to the requester when they gave an address."""
     _check(user)
     _open(rr)
     if not rr.attached.exists():
@@ -340,8 +342,14 @@ def fulfil(user: User, rr: RecordsRequest, request=None) -> str:
             events.RECORDS_FULFILLED,
             user,
             request,
-            {"items": rr.attached.count(), "link_expires_at": rr.link_expires_at},
+            {
+                "items": rr.attached.count(),
+                "link_expires_at": rr.link_expires_at,
+                "emailed": bool(rr.email),
+            },
         )
+        if rr.email:  # the token goes in the mail only, never the ledger or a log
+            transaction.on_commit(lambda: records_mail.send_link(rr, token, request))
     return token
 
 
