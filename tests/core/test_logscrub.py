@@ -1,4 +1,5 @@
-"""Logs never carry a resident's tracking code, invite token or (for public pages) address."""
+"""Logs never carry a private link's secret (tracking code, invite, records download or
+external share token) or, for public pages, the address."""
 
 from __future__ import annotations
 
@@ -12,6 +13,16 @@ def test_tracking_codes_and_invite_tokens_are_replaced_in_paths():
     assert scrub("GET /public/track/ABCD-EFGH-JKMN/?new=1") == "GET /public/track/[redacted]/?new=1"
     assert scrub("Gone: /public/invite/tok_3x-Y/") == "Gone: /public/invite/[redacted]/"
     assert scrub("GET /evidence/123/") == "GET /evidence/123/"
+
+
+def test_records_download_and_external_share_tokens_are_replaced_in_paths():
+    assert scrub("Not Found: /public/records/download/rq_9f2K-x") == (
+        "Not Found: /public/records/download/[redacted]"
+    )
+    assert scrub("Gone: /exports/shared/sh_AbC123/download") == (
+        "Gone: /exports/shared/[redacted]/download"
+    )
+    assert scrub("GET /exports/42/") == "GET /exports/42/"
 
 
 def test_a_code_typed_into_the_tracking_form_is_replaced_in_the_query():

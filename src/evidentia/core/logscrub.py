@@ -1,7 +1,8 @@
 """Keep residents' keys and addresses out of logs.
 
-Tracking codes and invite tokens travel in URL paths (they are the private links), so
-any log line with such a path has the secret part replaced. Gunicorn's access log also
+Tracking codes, invite tokens, records-request download tokens and external share
+tokens travel in URL paths (they are the private links), so any log line with such a
+path has the secret part replaced. Gunicorn's access log also
 drops the client address for public endpoints: anonymous residents are not recorded.
 """
 
@@ -13,7 +14,9 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-SECRET_PATH = re.compile(r"(/public/(?:track|invite)/)[^/?#\s\"']+")
+SECRET_PATH = re.compile(
+    r"(/public/(?:track|invite|records/download)/|/exports/shared/)[^/?#\s\"']+"
+)
 # The "enter your code" form sends it as a query parameter.
 SECRET_QUERY = re.compile(r"((?:^|[?&\s])code=)[^&#\s\"']+")
 PUBLIC_PREFIXES = ("/public/", "/open311/")
