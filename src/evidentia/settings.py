@@ -327,6 +327,7 @@ RECORDS_HOLIDAYS = tuple(
 )
 RECORDS_REQUESTS_PER_HOUR = env_int("EVIDENTIA_RECORDS_REQUESTS_PER_HOUR", 5)
 RECORDS_LINK_MAILS_PER_HOUR = env_int("EVIDENTIA_RECORDS_LINK_MAILS_PER_HOUR", 3)
+WATERMARK_STALE_MINUTES = env_int("EVIDENTIA_WATERMARK_STALE_MINUTES", 15)
 
 # Accountability (issue 7). Professional-standards investigations are due this many days
 # after receipt unless the investigator sets another date.

@@ -16,6 +16,7 @@ from evidentia.custody.models import Event
 from evidentia.evidence.services.processing import process
 from evidentia.sharing.models import ShareCode
 from evidentia.sharing.services import external, shares, watermark
+from evidentia.sharing.tasks import make_watermarked_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +218,7 @@ def test_the_share_form_shares_with_an_email(as_user, ivan, clips):
 
 def test_playback_is_watermarked_with_the_email(client, clips, ext_share, link):
     process(clips[0])  # examined: a browser can play the original H.264 MP4
+    make_watermarked_copy(ext_share.pk, clips[0].pk)  # as the worker does once it is queued
     enter(client, link, sent_code())
     reply = client.get(f"{link}/item/{clips[0].pk}/stream")
     assert reply.status_code == 200

@@ -24,11 +24,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def view_share(ivan, petra, clips):
+def view_share(ivan, petra, clips, django_capture_on_commit_callbacks):
     process(clips[0])  # examined: a browser can play the original H.264 MP4
-    return shares.create(
-        ivan, grantee=petra, items=[clips[0]], expires_at=timezone.now() + timedelta(days=3)
-    )
+    # Making the share queues the copy; the eager task mode makes it once that commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        return shares.create(
+            ivan, grantee=petra, items=[clips[0]], expires_at=timezone.now() + timedelta(days=3)
+        )
 
 
 @pytest.fixture

@@ -9,16 +9,17 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from evidentia.community.public_views.common import gone, not_found, portal, private
 from evidentia.core.errors import EvidentiaError, NotFound
 from evidentia.evidence import media_views
 from evidentia.evidence.services import access
 from evidentia.sharing.models import Share
-from evidentia.sharing.services import external, shares
+from evidentia.sharing.services import external, shares, watermark_jobs
 
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -31,14 +32,15 @@ def _refused(request: HttpRequest, exc: EvidentiaError) -> HttpResponse:
         return gone(request, "This share is no longer available", exc.message)
     if isinstance(exc, NotFound) and exc.message.startswith("This link"):
         return not_found(request, "share link")
-    return private(
-        render(
-            request,
-            "sharing/external/problem.html",
-            portal({"message": exc.message}),
-            status=exc.status,
-        )
+    page = render(
+        request,
+        "sharing/external/problem.html",
+        portal({"message": exc.message}),
+        status=exc.status,
     )
+    if isinstance(exc, watermark_jobs.NotReady):
+        page["Retry-After"] = "5"
+    return private(page)
 
 
 def _share(request: HttpRequest, token: str, what: str) -> Share:
@@ -62,7 +64,8 @@ def open_link(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return redirect("sharing:external", token=token)
     elif external.signed_in(request, found):
-        context = {"share": found, "items": shares.items_of(found), "token": token}
+        items, preparing = watermark_jobs.with_copies(found)
+        context = {"share": found, "items": items, "token": token, "preparing": preparing}
         return _page(request, "view.html", context)
     context = {"share": found, "token": token, "error": error}
     return _page(request, "code.html", context, status=403 if error else 200)
@@ -84,12 +87,38 @@ def stream(request: HttpRequest, token: str, item_id: str) -> HttpResponse:
         found = _share(request, token, "play")
         item = external.item_of(found, item_id)
         access.check_not_disposed(item)
-        source = external.copy_for(found, item, request)
+        source = external.copy_for(found, item)
     except EvidentiaError as exc:
         return _refused(request, exc)
     return media_views.ranged_response(
         request, source, lambda: external.log_played(found, item, request)
     )
+
+
+@require_safe
+def copy_status(request: HttpRequest, token: str, item_id: str) -> HttpResponse:
+    """The player's progress bar, as JSON, behind exactly the stream's checks: the link,
+    a live share and this browser's code session for it."""
+    try:
+        found = _share(request, token, "status")
+        item = external.item_of(found, item_id)
+        access.check_not_disposed(item)
+        state = watermark_jobs.progress_of(found, item, retry_failed=False)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    return private(JsonResponse(state.as_json()))
+
+
+@require_POST
+def copy_retry(request: HttpRequest, token: str, item_id: str) -> HttpResponse:
+    try:
+        found = _share(request, token, "retry")
+        item = external.item_of(found, item_id)
+        access.check_not_disposed(item)
+        watermark_jobs.retry(found, item)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    return redirect(reverse("sharing:external", args=[token]) + f"#h-{item.pk}")
 
 
 @require_POST

@@ -207,3 +207,35 @@ class RecordsItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} in {self.request_id}"
+
+
+class WatermarkJob(models.Model):
+    """The background making of a share's watermarked copy of one video item
+    (docs/decisions/0030-watermark-jobs.md): queued when the share is made, or on the
+    first play of an older share; the task writes its progress every few percent."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    share = models.ForeignKey(Share, on_delete=models.CASCADE, related_name="watermark_jobs")
+    item = models.ForeignKey("evidence.Item", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    # A plain reason when it failed; the trace goes to the worker's log only.
+    message = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["share", "item"], name="one_watermark_job_per_share_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"watermark job {self.state} for {self.item_id} in {self.share_id}"

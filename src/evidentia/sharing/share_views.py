@@ -10,8 +10,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -22,13 +23,16 @@ from evidentia.core.errors import EvidentiaError
 from evidentia.evidence import media_views
 from evidentia.evidence.services import access, playback
 from evidentia.sharing.models import Share
-from evidentia.sharing.services import shares, watermark
+from evidentia.sharing.services import shares, watermark_jobs
 
 
 def _refused(request: HttpRequest, exc: EvidentiaError) -> HttpResponse:
     if isinstance(exc, shares.ShareGone):
         return render(request, "sharing/gone.html", {"message": exc.message}, status=410)
-    return render(request, "evidence/error.html", {"message": exc.message}, status=exc.status)
+    page = render(request, "evidence/error.html", {"message": exc.message}, status=exc.status)
+    if isinstance(exc, watermark_jobs.NotReady):
+        page["Retry-After"] = "5"
+    return page
 
 
 @staff_required
@@ -137,9 +141,9 @@ def share(request: HttpRequest, share_id: str) -> HttpResponse:
         found = shares.open_share(user, share_id, request)
     except EvidentiaError as exc:
         return _refused(request, exc)
-    return render(
-        request, "sharing/received.html", {"share": found, "items": shares.items_of(found)}
-    )
+    items, preparing = watermark_jobs.with_copies(found)
+    context = {"share": found, "items": items, "preparing": preparing}
+    return render(request, "sharing/received.html", context)
 
 
 @staff_required
@@ -161,13 +165,44 @@ def stream(request: HttpRequest, share_id: str, item_id: str) -> HttpResponse:
     try:
         found, item = shares.shared_item(user, share_id, item_id, "play", request)
         access.check_not_disposed(item)
-        source = watermark.copy_for(user, found, item, request)
+        source = watermark_jobs.playable(found, item)
     except EvidentiaError as exc:
         return _refused(request, exc)
     extra = {"share": str(found.pk)}
     return media_views.ranged_response(
         request, source, lambda: playback.log_played(user, item, source, request, extra)
     )
+
+
+@staff_required
+@require_safe
+def copy_status(request: HttpRequest, share_id: str, item_id: str) -> HttpResponse:
+    """Where the item's watermarked copy stands, as JSON for the player's progress bar;
+    the same checks as the stream, so a dead share answers 410 and a stranger 404."""
+    user = signed_in_user(request)
+    try:
+        found, item = shares.shared_item(user, share_id, item_id, "status", request)
+        access.check_not_disposed(item)
+        state = watermark_jobs.progress_of(found, item, retry_failed=False)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    reply = JsonResponse(state.as_json())
+    reply["Cache-Control"] = "no-store"
+    return reply
+
+
+@staff_required
+@require_POST
+def copy_retry(request: HttpRequest, share_id: str, item_id: str) -> HttpResponse:
+    """ "Try again" after the copy could not be made."""
+    user = signed_in_user(request)
+    try:
+        found, item = shares.shared_item(user, share_id, item_id, "retry", request)
+        access.check_not_disposed(item)
+        watermark_jobs.retry(found, item)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    return redirect(reverse("sharing:share", args=[found.pk]) + f"#h-{item.pk}")
 
 
 @staff_required

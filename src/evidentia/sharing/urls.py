@@ -20,6 +20,16 @@ urlpatterns = [
         share_views.stream,
         name="share_stream",
     ),
+    path(
+        "shares/<uuid:share_id>/item/<uuid:item_id>/copy",
+        share_views.copy_status,
+        name="share_copy_status",
+    ),
+    path(
+        "shares/<uuid:share_id>/item/<uuid:item_id>/copy/retry",
+        share_views.copy_retry,
+        name="share_copy_retry",
+    ),
     # External recipients: a secret link plus a one-time code (external_views.py).
     path("shared/<str:token>", external_views.open_link, name="external"),
     path("shared/<str:token>/code", external_views.new_code, name="external_code"),
@@ -28,5 +38,15 @@ urlpatterns = [
         "shared/<str:token>/item/<uuid:item_id>/stream",
         external_views.stream,
         name="external_stream",
+    ),
+    path(
+        "shared/<str:token>/item/<uuid:item_id>/copy",
+        external_views.copy_status,
+        name="external_copy_status",
+    ),
+    path(
+        "shared/<str:token>/item/<uuid:item_id>/copy/retry",
+        external_views.copy_retry,
+        name="external_copy_retry",
     ),
 ]

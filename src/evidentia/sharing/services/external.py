@@ -31,7 +31,7 @@ from evidentia.custody import events, ledger
 from evidentia.evidence.models import Item
 from evidentia.evidence.services import playback
 from evidentia.sharing.models import Share, ShareCode
-from evidentia.sharing.services import exports, watermark
+from evidentia.sharing.services import exports, watermark_jobs
 from evidentia.sharing.services.shares import ShareGone, items_of
 
 CODE_DIGITS = 8
@@ -221,9 +221,10 @@ def item_of(share: Share, item_id: object) -> Item:
         raise NotFound("This share does not include that item.") from exc
 
 
-def copy_for(share: Share, item: Item, request: HttpRequest | None) -> playback.Playable:
-    """The watermarked copy for the external recipient, with their address burnt in."""
-    return watermark.copy_for(actor(share), share, item, request)
+def copy_for(share: Share, item: Item) -> playback.Playable:
+    """The watermarked copy for the external recipient, with their address burnt in;
+    NotReady (503) while the task is still making it (decision 0030)."""
+    return watermark_jobs.playable(share, item)
 
 
 def log_played(share: Share, item: Item, request: HttpRequest) -> None:

@@ -28,7 +28,7 @@ from evidentia.custody.models import Event
 from evidentia.evidence import policy
 from evidentia.evidence.models import Item
 from evidentia.sharing.models import Share
-from evidentia.sharing.services import exports
+from evidentia.sharing.services import exports, watermark_jobs
 
 SHARERS = {Role.CUSTODIAN, Role.INVESTIGATOR, Role.STANDARDS_INVESTIGATOR}
 MAX_DAYS = 365
@@ -142,6 +142,9 @@ def create(
                 case=case,
                 detail=detail | {"scope": "item"},
             )
+        # The watermarked copies are made in the background from now on, so the first
+        # play need not wait for them (decision 0030).
+        watermark_jobs.queue_for_share(share, chosen)
         if share.external:
             from evidentia.sharing.services import external
 
