@@ -9,8 +9,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from evidentia.core.models import ImportProgress
 
-class Import(models.Model):
+
+class Import(ImportProgress):
     class Mode(models.TextChoices):
         ALL_OR_NOTHING = "all", "Import nothing if any row is bad"
         SKIP_BAD = "skip", "Import the good rows, report the bad"
@@ -37,16 +39,6 @@ class Import(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    # A web import runs as a Celery task (docs/decisions/0027): these say how far it got.
-    rows_read = models.PositiveIntegerField(default=0)
-    rows_expected = models.PositiveIntegerField(
-        null=True, blank=True, help_text="About how many rows: the file's line count."
-    )
-    message = models.TextField(blank=True, help_text="Why a failed import failed.")
-    staged = models.CharField(max_length=36, blank=True, help_text="The staged upload's token.")
-    client = models.JSONField(null=True, blank=True, help_text="Who sent it, for the ledger.")
-    updated_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
