@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +36,30 @@ def shared_file(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (../shared is only beside a developer's checkout)")
     return path
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and on PostgreSQL, before it is dropped, an end to
+    sessions still open on it. Full CI runs ended with DROP DATABASE refused ("1 other
+    session"), leaving the test database behind; the likely holder is a live-server
+    request thread, which closes its connection only once the browser closes the socket.
+    The sessions ended are named in a warning, so the holder shows in the CI log."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        stray = cursor.fetchall()
+        for pid, *about in stray:
+            warnings.warn(f"ended a stray test-database session {pid}: {about}", stacklevel=1)
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.close()
 
 
 @pytest.fixture(autouse=True)
