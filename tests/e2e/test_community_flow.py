@@ -56,6 +56,7 @@ def test_a_resident_reports_staff_reply_and_the_resident_reads_it(
     sign_in(desk, base, sam)
     desk.goto(base + "/community/")
     desk.click(f"text={report.public_id}")
+    desk.wait_for_url(f"**/community/reports/{report.pk}/")  # content() is empty mid-navigation
     assert "Anonymous" in desk.content()
     desk.select_option("#act-status select", Status.IN_PROGRESS)
     desk.click("#act-status button[type=submit]")
