@@ -135,10 +135,7 @@ def result_view(request: HttpRequest, import_id: str) -> HttpResponse:
     progress alone, for the page's poll."""
     as_json = request.GET.get("format") == "json"
     try:
-        access.check_import(signed_in_user(request))
-        imp = Import.objects.filter(pk=import_id).select_related("imported_by").first()
-        if imp is None:
-            raise NotFound("No such import.")
+        imp = _visible_import(request, import_id)
     except EvidentiaError as exc:
         if as_json:
             return JsonResponse({"error": exc.message}, status=exc.status)
