@@ -67,7 +67,7 @@ def test_the_invite_page_shows_the_message_and_limits_but_never_the_case(client,
     assert "where and when they were taken" in page
     assert invite.case.number not in page and invite.case.title not in page
     assert invite.label not in page
-    assert answer["Referrer-Policy"] == "no-referrer" and answer["Cache-Control"] == "no-store"
+    assert answer["Referrer-Policy"] == "strict-origin" and answer["Cache-Control"] == "no-store"
 
 
 def test_a_witness_sends_a_file_without_javascript(client, ivan):

@@ -51,7 +51,7 @@ def test_an_empty_code_is_asked_for_again(client):
 def test_the_track_page_is_private(client, filed):
     answer = client.get(url(filed.code))
     assert answer["Cache-Control"] == "no-store"
-    assert answer["Referrer-Policy"] == "no-referrer"
+    assert answer["Referrer-Policy"] == "strict-origin"
     assert answer["X-Robots-Tag"] == "noindex"
 
 

@@ -33,9 +33,12 @@ def page(
 
 def private(response: HttpResponse) -> HttpResponse:
     """A page whose address is a secret (a tracking code, an invite token): never
-    cached, never sent on as a referrer, never indexed."""
+    cached, never indexed, and its path never sent on as a referrer. "strict-origin"
+    rather than "no-referrer": under "no-referrer" a browser posts the page's forms
+    with `Origin: null`, which the CSRF check refuses; "strict-origin" sends only our
+    origin, never the path that holds the secret."""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "strict-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
