@@ -341,3 +341,20 @@ LABELS.update(
         RECORDS_LINK_REISSUED: "Records link reissued",
     }
 )
+
+# Authenticator apps for repeat external share recipients (docs/decisions/0032).
+# Use is share.accessed with detail.via "authenticator"; a wrong or replayed app code
+# is share.code_refused.
+SHARE_AUTHENTICATOR_ENROLLED = "share.authenticator_enrolled"
+SHARE_AUTHENTICATOR_CONFIRMED = "share.authenticator_confirmed"
+SHARE_AUTHENTICATOR_REMOVED = "share.authenticator_removed"
+SHARE_AUTHENTICATOR_RESET = "share.authenticator_reset"
+
+LABELS.update(
+    {
+        SHARE_AUTHENTICATOR_ENROLLED: "External recipient started setting up an authenticator app",
+        SHARE_AUTHENTICATOR_CONFIRMED: "External recipient's authenticator app confirmed",
+        SHARE_AUTHENTICATOR_REMOVED: "External recipient stopped using an authenticator app",
+        SHARE_AUTHENTICATOR_RESET: "External recipient's authenticator app reset by staff",
+    }
+)

@@ -9,22 +9,23 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
 from evidentia.community.public_views.common import gone, not_found, portal, private
-from evidentia.core.errors import EvidentiaError, NotFound
+from evidentia.core.errors import EvidentiaError, NotFound, Rejected
 from evidentia.evidence import media_views
 from evidentia.evidence.services import access
 from evidentia.sharing.models import Share
-from evidentia.sharing.services import external, shares, watermark_jobs
+from evidentia.sharing.services import external, external_totp, shares, watermark_jobs
 
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    page = render(request, f"sharing/external/{template}", portal(context), status=status)
-    return private(page)
+    return private(render(request, f"sharing/external/{template}", portal(context), status=status))
 
 
 def _refused(request: HttpRequest, exc: EvidentiaError) -> HttpResponse:
@@ -50,25 +51,49 @@ def _share(request: HttpRequest, token: str, what: str) -> Share:
     return found
 
 
+def _code_page(request: HttpRequest, found: Share, token: str, **extra: object) -> HttpResponse:
+    context = {
+        "share": found,
+        "token": token,
+        "error": "",
+        "app_error": "",
+        "has_app": external_totp.has_app(found),
+        **extra,
+    }
+    failed = context["error"] or context["app_error"]
+    return _page(request, "code.html", context, status=403 if failed else 200)
+
+
+@sensitive_post_parameters("code", "app_code")
 def open_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         found = external.find(token, "open", request)
     except EvidentiaError as exc:
         return _refused(request, exc)
-    error = ""
     if request.method == "POST":
+        # Two forms post here: the e-mailed code, or a code from the authenticator app.
+        via_app = "app_code" in request.POST
         try:
-            external.verify(found, request.POST.get("code", ""), request)
+            if via_app:
+                external_totp.verify(found, request.POST.get("app_code", ""), request)
+            else:
+                external.verify(found, request.POST.get("code", ""), request)
         except EvidentiaError as exc:
-            error = exc.message
-        else:
-            return redirect("sharing:external", token=token)
-    elif external.signed_in(request, found):
+            field = "app_error" if via_app else "error"
+            return _code_page(request, found, token, **{field: exc.message})
+        return redirect("sharing:external", token=token)
+    if external.signed_in(request, found):
         items, preparing = watermark_jobs.with_copies(found)
-        context = {"share": found, "items": items, "token": token, "preparing": preparing}
+        context = {
+            "share": found,
+            "items": items,
+            "token": token,
+            "preparing": preparing,
+            "has_app": external_totp.has_app(found),
+            "may_enrol": external.signed_in_via(request, found) == "code",
+        }
         return _page(request, "view.html", context)
-    context = {"share": found, "token": token, "error": error}
-    return _page(request, "code.html", context, status=403 if error else 200)
+    return _code_page(request, found, token)
 
 
 @require_POST
@@ -78,8 +103,60 @@ def new_code(request: HttpRequest, token: str) -> HttpResponse:
         external.send_code(found, request)
     except EvidentiaError as exc:
         return _refused(request, exc)
-    context = {"share": found, "token": token, "sent": True, "error": ""}
-    return _page(request, "code.html", context)
+    return _code_page(request, found, token, sent=True)
+
+
+@sensitive_post_parameters("code")
+def app_setup(request: HttpRequest, token: str) -> HttpResponse:
+    """Setting up an authenticator app: POST starts (a fresh secret), GET shows the secret
+    and the QR code while the set-up this browser started is pending, else goes back."""
+    try:
+        found = external.find(token, "enrol", request)
+        if request.method == "POST":
+            external_totp.start(found, request)
+            return redirect("sharing:external_app", token=token)
+        enrolment = external_totp.enrolment(found, request)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    if enrolment is None:
+        return redirect("sharing:external", token=token)
+    context = {"share": found, "token": token, "enrolment": enrolment, "error": ""}
+    return _page(request, "app_setup.html", context)
+
+
+@require_POST
+@sensitive_post_parameters("code")
+def app_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        found = external.find(token, "enrol", request)
+        try:
+            external_totp.confirm(found, request.POST.get("code", ""), request)
+        except Rejected as exc:
+            # A wrong code: the same set-up page again, with the message by the field.
+            enrolment = external_totp.enrolment(found, request)
+            if enrolment is None:
+                raise
+            context = {"share": found, "token": token, "enrolment": enrolment, "error": exc.message}
+            return _page(request, "app_setup.html", context, status=422)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    messages.success(
+        request,
+        "Your authenticator app is set up. Next time, enter a code from it instead of "
+        "waiting for an e-mail.",
+    )
+    return redirect("sharing:external", token=token)
+
+
+@require_POST
+def app_remove(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        found = external.find(token, "remove authenticator", request)
+        external_totp.remove(found, request)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    messages.success(request, "You no longer use an authenticator app; we will e-mail codes.")
+    return redirect("sharing:external", token=token)
 
 
 def stream(request: HttpRequest, token: str, item_id: str) -> HttpResponse:

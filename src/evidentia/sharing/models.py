@@ -239,3 +239,39 @@ class WatermarkJob(models.Model):
 
     def __str__(self) -> str:
         return f"watermark job {self.state} for {self.item_id} in {self.share_id}"
+
+
+class ExternalAuthenticator(models.Model):
+    """An authenticator app (TOTP) an external recipient set up after a good e-mailed
+    code, bound to their e-mail address: later visits to any share for that address may
+    use its codes instead of an e-mailed one (docs/decisions/0032-external-authenticator.md).
+
+    The secret is kept as django-otp keeps the staff's TOTP keys (hex), shown only while
+    enrolling and wiped when the app is removed or reset. A row is pending until one
+    current code confirms it; at most one row per address is not revoked."""
+
+    email = models.EmailField()
+    key = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last accepted time step: a code of that step or an earlier one is a replay.
+    last_t = models.BigIntegerField(default=-1)
+    # Wrong codes (of either kind) since the last good one; the fifth locks the app
+    # until a good e-mailed code (the same five tries an e-mailed code has).
+    failures = models.PositiveSmallIntegerField(default=0)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_authenticator_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "revoked" if self.revoked_at else "confirmed" if self.confirmed_at else "pending"
+        return f"authenticator for {self.email} ({state})"

@@ -23,7 +23,7 @@ from evidentia.core.errors import EvidentiaError
 from evidentia.evidence import media_views
 from evidentia.evidence.services import access, playback
 from evidentia.sharing.models import Share
-from evidentia.sharing.services import shares, watermark_jobs
+from evidentia.sharing.services import external_totp, shares, watermark_jobs
 
 
 def _refused(request: HttpRequest, exc: EvidentiaError) -> HttpResponse:
@@ -135,6 +135,8 @@ def share(request: HttpRequest, share_id: str) -> HttpResponse:
                 "share": found,
                 "items": shares.items_of(found),
                 "accesses": shares.accesses(found),
+                "authenticator": external_totp.state(found) if found.external else None,
+                "may_reset": external_totp.may_reset(user, found),
             },
         )
     try:
@@ -155,6 +157,23 @@ def revoke(request: HttpRequest, share_id: str) -> HttpResponse:
     except EvidentiaError as exc:
         return _refused(request, exc)
     messages.success(request, f"The share with {found.recipient} was revoked.")
+    return redirect("sharing:share", share_id=found.pk)
+
+
+@staff_required
+@require_POST
+def reset_authenticator(request: HttpRequest, share_id: str) -> HttpResponse:
+    """An external recipient's authenticator app is reset (a lost phone); they go back to
+    e-mailed codes and may set up again (decision 0032)."""
+    user = signed_in_user(request)
+    try:
+        found = shares.manage(user, share_id)
+        external_totp.reset(user, found, request)
+    except EvidentiaError as exc:
+        return _refused(request, exc)
+    messages.success(
+        request, f"{found.recipient_email} signs in with e-mailed codes until they set up again."
+    )
     return redirect("sharing:share", share_id=found.pk)
 
 

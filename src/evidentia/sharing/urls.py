@@ -14,6 +14,11 @@ urlpatterns = [
     path("shares/new/item/<uuid:item_id>", share_views.new_item_share, name="share_item"),
     path("shares/<uuid:share_id>", share_views.share, name="share"),
     path("shares/<uuid:share_id>/revoke", share_views.revoke, name="revoke_share"),
+    path(
+        "shares/<uuid:share_id>/authenticator/reset",
+        share_views.reset_authenticator,
+        name="reset_authenticator",
+    ),
     path("shares/<uuid:share_id>/download", share_views.download, name="share_download"),
     path(
         "shares/<uuid:share_id>/item/<uuid:item_id>/stream",
@@ -34,6 +39,18 @@ urlpatterns = [
     path("shared/<str:token>", external_views.open_link, name="external"),
     path("shared/<str:token>/code", external_views.new_code, name="external_code"),
     path("shared/<str:token>/download", external_views.download, name="external_download"),
+    # An authenticator app instead of e-mailed codes (decision 0032).
+    path("shared/<str:token>/authenticator", external_views.app_setup, name="external_app"),
+    path(
+        "shared/<str:token>/authenticator/confirm",
+        external_views.app_confirm,
+        name="external_app_confirm",
+    ),
+    path(
+        "shared/<str:token>/authenticator/remove",
+        external_views.app_remove,
+        name="external_app_remove",
+    ),
     path(
         "shared/<str:token>/item/<uuid:item_id>/stream",
         external_views.stream,

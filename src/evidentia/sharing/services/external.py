@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ from evidentia.core.errors import EvidentiaError, NotFound, PermissionDenied
 from evidentia.custody import events, ledger
 from evidentia.evidence.models import Item
 from evidentia.evidence.services import playback
-from evidentia.sharing.models import Share, ShareCode
+from evidentia.sharing.models import ExternalAuthenticator, Share, ShareCode
 from evidentia.sharing.services import exports, watermark_jobs
 from evidentia.sharing.services.shares import ShareGone, items_of
 
@@ -41,6 +41,8 @@ CODES_PER_HOUR = 5
 IDLE_SECONDS = 3600
 SESSION_KEY = "evidentia.external_shares"
 PLAYED_KEY = "evidentia.external_played"
+# How each share's session was started: "code" (e-mailed) or "authenticator".
+VIA_KEY = "evidentia.external_via"
 
 
 class CodeRefused(EvidentiaError):
@@ -180,27 +182,61 @@ def verify(share: Share, code: str, request: HttpRequest) -> None:
         elif match is not None and match.usable:
             match.used_at = now
             match.save(update_fields=["used_at"])
+            # A good e-mailed code proves the address again: it unlocks the app too.
+            live_authenticator(share).update(failures=0)
             _event(events.SHARE_ACCESSED, share, request, action="open", via="code")
-            _remember(request, share)
+            remember(request, share, "code")
             return
         elif current is None:
             why = "no live code"
         else:
-            current.attempts += 1
-            if current.attempts >= MAX_ATTEMPTS:
-                current.burnt_at = now
-            current.save(update_fields=["attempts", "burnt_at"])
-            left = MAX_ATTEMPTS - current.attempts
+            left = count_wrong(share, now, current)
             why = "wrong" if left > 0 else "wrong, code burnt"
     _event(events.SHARE_CODE_REFUSED, share, request, why=why, outcome="denied")
     raise CodeRefused(REFUSALS.get(why, f"That code is not right. {left} tries left."))
 
 
-def _remember(request: HttpRequest, share: Share) -> None:
+def live_authenticator(share: Share) -> Any:
+    """The address's authenticator app that is not revoked (pending or confirmed)."""
+    return ExternalAuthenticator.objects.filter(
+        email=share.recipient_email, revoked_at__isnull=True
+    )
+
+
+def count_wrong(share: Share, now: Any, current: ShareCode | None) -> int:
+    """A wrong code of either kind costs one of the same five tries: off the share's live
+    e-mailed code (burnt at the fifth) and off the address's authenticator app (locked at
+    the fifth until a good e-mailed code). Call inside the caller's transaction, with
+    `current` locked. Returns the tries left on the e-mailed code (or 0 without one)."""
+    live_authenticator(share).filter(confirmed_at__isnull=False).update(
+        failures=models.F("failures") + 1
+    )
+    if current is None:
+        return 0
+    current.attempts += 1
+    if current.attempts >= MAX_ATTEMPTS:
+        current.burnt_at = now
+    current.save(update_fields=["attempts", "burnt_at"])
+    return MAX_ATTEMPTS - current.attempts
+
+
+def current_code(share: Share, now: Any) -> ShareCode | None:
+    """The share's live e-mailed code, locked for update."""
+    codes = ShareCode.objects.select_for_update().filter(share=share)
+    return codes.filter(used_at__isnull=True, burnt_at__isnull=True, expires_at__gt=now).first()
+
+
+def remember(request: HttpRequest, share: Share, via: str) -> None:
     opened = dict(request.session.get(SESSION_KEY, {}))
     opened[str(share.pk)] = time.time()
     request.session[SESSION_KEY] = opened
+    request.session[VIA_KEY] = dict(request.session.get(VIA_KEY, {})) | {str(share.pk): via}
     request.session.cycle_key()
+
+
+def signed_in_via(request: HttpRequest, share: Share) -> str:
+    """How this browser's session for the share was started ("" when it was not)."""
+    return str(dict(request.session.get(VIA_KEY, {})).get(str(share.pk), ""))
 
 
 def signed_in(request: HttpRequest, share: Share) -> bool:
