@@ -7,12 +7,9 @@ towards the same axes lockout as failed passwords.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import django_otp
-import qrcode
-import qrcode.image.svg
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
@@ -30,6 +27,7 @@ from evidentia.accounts import services
 from evidentia.accounts.auth import is_verified, second_factor_url, staff_required
 from evidentia.accounts.forms import CodeForm, LoginForm, TokenForm
 from evidentia.accounts.models import ApiToken
+from evidentia.accounts.qr import qr_svg
 from evidentia.core.errors import EvidentiaError
 from evidentia.custody import events, ledger
 
@@ -174,17 +172,6 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form})
 
 
-def _qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    svg = image.to_string(encoding="unicode")
-    return re.sub(
-        r'^<svg width="[^"]*" height="[^"]*"',
-        '<svg width="240" height="240" role="img" aria-label="QR code for your authenticator app"',
-        svg,
-        count=1,
-    )
-
-
 @never_cache
 def mfa_setup_view(request: HttpRequest) -> HttpResponse:
     refused = _second_factor_guard(request)
@@ -205,7 +192,7 @@ def mfa_setup_view(request: HttpRequest) -> HttpResponse:
             return _finish(request)
         form.add_error("code", "That code is not right. Check the app shows “Evidentia” codes.")
     secret_groups = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-    context = {"form": form, "qr_svg": _qr_svg(url), "secret": secret_groups}
+    context = {"form": form, "qr_svg": qr_svg(url), "secret": secret_groups}
     return render(request, "accounts/mfa_setup.html", context)
 
 

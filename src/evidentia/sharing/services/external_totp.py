@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import time
 from base64 import b32encode
 from binascii import unhexlify
@@ -21,8 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -31,6 +28,7 @@ from django_otp.oath import TOTP
 from django_otp.util import random_hex
 
 from evidentia.accounts.models import Role, User
+from evidentia.accounts.qr import qr_svg
 from evidentia.core.errors import Conflict, NotFound, PermissionDenied, Rejected
 from evidentia.custody import events, ledger
 from evidentia.sharing.models import ExternalAuthenticator, Share
@@ -260,15 +258,3 @@ def reset(actor: User, share: Share, request: HttpRequest | None = None) -> None
 def state(share: Share) -> ExternalAuthenticator | None:
     """The address's app as staff see it (never its secret): confirmed or pending."""
     return external.live_authenticator(share).only("email", "created_at", "confirmed_at").first()
-
-
-def qr_svg(url: str) -> str:
-    """The otpauth:// address as an inline SVG QR code, drawn here (no remote service)."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    svg = image.to_string(encoding="unicode")
-    return re.sub(
-        r'^<svg width="[^"]*" height="[^"]*"',
-        '<svg width="240" height="240" role="img" aria-label="QR code for your authenticator app"',
-        svg,
-        count=1,
-    )
