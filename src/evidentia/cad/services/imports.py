@@ -306,16 +306,23 @@ def _write_chunk(
     if any(c.pk is None for c in new):  # a backend without RETURNING
         for call in Call.objects.filter(call_number__in=[c.call_number for c in new]):
             by_number[call.call_number] = call
-    _upsert_assignments(calls, by_number, users, units)
+    _upsert_assignments(calls, by_number, [c.pk for c in old], users, units)
     return len(new), len(old)
 
 
 def _upsert_assignments(
-    calls: list[_Call], by_number: dict[str, Call], users: dict[str, User], units: dict[str, Unit]
+    calls: list[_Call],
+    by_number: dict[str, Call],
+    existing: list[Any],
+    users: dict[str, User],
+    units: dict[str, Unit],
 ) -> None:
+    """Only calls that were there before can have assignments already. Without the
+    model's ordering (a join on the calls) the lookup stays an index scan even when
+    PostgreSQL's statistics still describe the tables as they were before this import."""
     have = {
         (a.call_id, a.officer_badge): a
-        for a in Assignment.objects.filter(call__in=[c.pk for c in by_number.values()])
+        for a in Assignment.objects.filter(call__in=existing).order_by()
     }
     new: list[Assignment] = []
     old: list[Assignment] = []
