@@ -38,7 +38,7 @@ def test_a_resident_reports_staff_reply_and_the_resident_reads_it(
     phone.check("#svc-graffiti")
     phone.fill("#f-description", "Fresh tags on the bus shelter, <b>blue</b> and silver paint.")
     phone.locator("[data-pin-map]").click()
-    phone.wait_for_function("document.querySelector('[data-lat]').value !== ''")
+    phone.wait_for_function("(document.querySelector('[data-lat]')?.value ?? '') !== ''")
     phone.set_input_files("#f-files", str(photo_file))
     phone.click("[data-submit]")
 

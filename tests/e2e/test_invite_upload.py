@@ -89,7 +89,7 @@ def test_a_resident_files_a_report_with_a_photo_and_a_pin(live_server, phone, jp
     phone.fill("#f-description", "Fresh tags on the bus shelter, blue and silver paint.")
     phone.locator("[data-pin-map]").wait_for(state="visible")
     phone.locator("[data-pin-map]").click()  # drop the pin where the map is tapped
-    phone.wait_for_function("document.querySelector('[data-lat]').value !== ''")
+    phone.wait_for_function("(document.querySelector('[data-lat]')?.value ?? '') !== ''")
     phone.fill("#f-address", "SW 6th Ave & Yamhill St")
     phone.set_input_files("#f-files", str(jpeg))
     shot(phone, "portal-report-filled")

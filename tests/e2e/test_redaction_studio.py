@@ -60,7 +60,7 @@ def test_redact_review_approve_render_and_play(live_server, browser, page, clip,
         "document.querySelectorAll('[data-tracks] li[data-track]').length === 2", timeout=60_000
     )
     state_is(page, "ready")
-    page.wait_for_function("document.querySelector('[data-frame]').naturalWidth > 0")
+    page.wait_for_function("document.querySelector('[data-frame]')?.naturalWidth > 0")
 
     # 2. Exclude one track.
     page.uncheck("[data-track-toggle=face-2]")

@@ -25,7 +25,7 @@ def recording(olivia, clip_path):
 
 def open_item(page, base, item):
     page.goto(f"{base}/evidence/{item.pk}/")
-    page.wait_for_function("document.querySelector('[data-player] video').readyState >= 1")
+    page.wait_for_function("document.querySelector('[data-player] video')?.readyState >= 1")
 
 
 def test_a_supervisor_comments_marks_training_and_starts_feedback(
@@ -42,7 +42,7 @@ def test_a_supervisor_comments_marks_training_and_starts_feedback(
 
     page.click("[data-act=mark-in]")
     page.locator("[data-player] video").evaluate("v => { v.currentTime = 2.5; }")
-    page.wait_for_function("document.querySelector('[data-player] video').currentTime > 2.4")
+    page.wait_for_function("document.querySelector('[data-player] video')?.currentTime > 2.4")
     page.click("[data-act=mark-out]")
     page.fill("#rv-training", "De-escalation example")
     page.click("[data-training-form] button[type=submit]")

@@ -76,14 +76,14 @@ def test_an_officer_uploads_plays_bookmarks_compares_and_reports(live_server, pa
     page.goto(base + "/evidence/")
     page.click("text=BWC-1_stop.mp4")
     video = page.locator("[data-player] video")
-    page.wait_for_function("document.querySelector('[data-player] video').readyState >= 1")
+    page.wait_for_function("document.querySelector('[data-player] video')?.readyState >= 1")
     page.locator("[data-map-panel]").wait_for(state="visible")
     marker = page.locator("[data-track-map]")
-    page.wait_for_function("document.querySelector('[data-track-map]').dataset.markerLat")
+    page.wait_for_function("document.querySelector('[data-track-map]')?.dataset.markerLat")
     before = (marker.get_attribute("data-marker-lat"), marker.get_attribute("data-marker-lon"))
 
     page.click("[data-act=play]")
-    page.wait_for_function("document.querySelector('[data-player] video').currentTime > 0.5")
+    page.wait_for_function("document.querySelector('[data-player] video')?.currentTime > 0.5")
     page.click("[data-act=play]")
     video.evaluate("v => { v.currentTime = 4.5; }")
     page.wait_for_function(
