@@ -273,6 +273,13 @@ def test_the_sharer_can_reset_the_app(as_user, ivan, ext_share, enrolled, link):
     assert reset.actor == ivan.username
 
 
+@pytest.mark.usefixtures("enrolled")
+def test_the_sharer_sees_the_app_steps_among_the_recipients_accesses(ext_share):
+    what = [row["what"] for row in shares.accesses(ext_share)]
+    assert "recipient started setting up an authenticator app" in what
+    assert "recipient's authenticator app confirmed" in what
+
+
 def test_an_admin_can_reset_the_app(as_user, adam, ext_share, enrolled):
     url = reverse("sharing:reset_authenticator", args=[ext_share.pk])
     assert as_user(adam).post(url).status_code == 302

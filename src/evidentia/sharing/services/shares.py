@@ -39,6 +39,7 @@ ACCESS_KINDS = (
     events.SHARE_REFUSED,
     events.SHARE_CODE_SENT,
     events.SHARE_CODE_REFUSED,
+    *events.SHARE_AUTHENTICATOR_STEPS,
 )
 
 
@@ -328,6 +329,8 @@ def accesses(share: Share, limit: int = 500) -> list[dict[str, Any]]:
             what = "one-time code sent"
         elif event.kind == events.SHARE_CODE_REFUSED:
             what = f"code refused: {detail.get('why', '')}"
+        elif event.kind in events.SHARE_AUTHENTICATOR_STEPS:
+            what = events.LABELS[event.kind].lower().replace("external recipient", "recipient")
         else:
             action = detail.get("action", "")
             what = {
