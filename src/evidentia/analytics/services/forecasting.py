@@ -25,7 +25,8 @@ from evidentia.analytics.forecast.api import ALL, METHODS, ForecastError, foreca
 from evidentia.analytics.models import Dataset, ImportRun, Incident
 from evidentia.analytics.services import areas
 from evidentia.analytics.services.dates import parse_day
-from evidentia.analytics.services.places import metres_per_unit, to_lonlat
+from evidentia.analytics.services.geojson import cell_boxes
+from evidentia.analytics.services.places import metres_per_unit
 from evidentia.core.errors import Rejected
 
 HORIZONS = (7, 14, 30)
@@ -342,38 +343,18 @@ def _previous(q, args, method, units, grid, common, k) -> list[int] | None:
 
 
 def _cells(q: Query, grid, flagged: np.ndarray, scores: np.ndarray, counts: np.ndarray) -> list:
-    if flagged.size == 0:
-        return []
-    b = grid.bounds(flagged)
-    xs = np.concatenate([b[:, 0], b[:, 2], b[:, 0], b[:, 2]])
-    ys = np.concatenate([b[:, 1], b[:, 1], b[:, 3], b[:, 3]])
-    lon, lat = to_lonlat(q.dataset.epsg, xs, ys)
-    n = flagged.size
-    lon, lat = lon.reshape(4, n), lat.reshape(4, n)
-    top = float(scores[flagged[0]]) or 1.0
-    out = []
-    for j, i in enumerate(flagged.tolist()):
-        score = float(scores[i])
-        out.append(
-            {
-                "rank": j + 1,
-                "index": i,
-                "x_min": float(b[j, 0]),
-                "y_min": float(b[j, 1]),
-                "x_max": float(b[j, 2]),
-                "y_max": float(b[j, 3]),
-                "south": round(float(lat[:, j].min()), 6),
-                "west": round(float(lon[:, j].min()), 6),
-                "north": round(float(lat[:, j].max()), 6),
-                "east": round(float(lon[:, j].max()), 6),
-                "centre": f"{float(lat[:, j].mean()):.5f}, {float(lon[:, j].mean()):.5f}",
-                "count": int(counts[i]),
-                "score": score,
-                "value": float(f"{score:.4g}"),
-                "relative": score / top if top > 0 else 0.0,
-            }
+    boxes = cell_boxes(grid, flagged, q.dataset.epsg)
+    top = (float(scores[flagged[0]]) or 1.0) if flagged.size else 1.0
+    for rank, cell in enumerate(boxes, start=1):
+        score = float(scores[cell["index"]])
+        cell.update(
+            rank=rank,
+            count=int(counts[cell["index"]]),
+            score=score,
+            value=float(f"{score:.4g}"),
+            relative=score / top if top > 0 else 0.0,
         )
-    return out
+    return boxes
 
 
 def categories(dataset: Dataset) -> list[str]:

@@ -22,8 +22,8 @@ from evidentia.analytics.forecast import kde
 from evidentia.analytics.forecast.grid import Grid
 from evidentia.analytics.models import Dataset, Incident
 from evidentia.analytics.services.dates import parse_day
-from evidentia.analytics.services.geojson import cell_feature
-from evidentia.analytics.services.places import metres_per_unit, to_lonlat
+from evidentia.analytics.services.geojson import cell_boxes, cell_feature
+from evidentia.analytics.services.places import metres_per_unit
 from evidentia.core.errors import Rejected
 
 METHODS = (("counts", "Grid counts"), ("kde", "Kernel density"), ("gistar", "Getis-Ord Gi*"))
@@ -245,38 +245,17 @@ def previous_flagged(f: Filters, grid: Grid) -> list[int] | None:
 
 
 def _cells(f: Filters, grid: Grid, values: dict[str, np.ndarray], idx: np.ndarray) -> list[dict]:
-    if idx.size == 0:
-        return []
-    b = grid.bounds(idx)
-    # The four corners in lat/lon; a rectangle that holds them all draws each cell.
-    xs = np.concatenate([b[:, 0], b[:, 2], b[:, 0], b[:, 2]])
-    ys = np.concatenate([b[:, 1], b[:, 1], b[:, 3], b[:, 3]])
-    lon, lat = to_lonlat(f.dataset.epsg, xs, ys)
-    k = idx.size
-    lon, lat = lon.reshape(4, k), lat.reshape(4, k)
-    out = []
-    for j, i in enumerate(idx.tolist()):
-        cell = {
-            "index": i,
-            "x_min": float(b[j, 0]),
-            "y_min": float(b[j, 1]),
-            "x_max": float(b[j, 2]),
-            "y_max": float(b[j, 3]),
-            "south": round(float(lat[:, j].min()), 6),
-            "west": round(float(lon[:, j].min()), 6),
-            "north": round(float(lat[:, j].max()), 6),
-            "east": round(float(lon[:, j].max()), 6),
-            "centre": f"{float(lat[:, j].mean()):.5f}, {float(lon[:, j].mean()):.5f}",
-            "count": int(values["count"][i]),
-            "value": round(float(values["value"][i]), 4),
-        }
+    out = cell_boxes(grid, idx, f.dataset.epsg)
+    for cell in out:
+        i = cell["index"]
+        cell["count"] = int(values["count"][i])
+        cell["value"] = round(float(values["value"][i]), 4)
         if "z" in values:
             z, p = values["z"][i], values["p"][i]
             cell["z"] = None if np.isnan(z) else round(float(z), 3)
             cell["p"] = None if np.isnan(p) else float(f"{p:.4g}")
             cell["class"] = int(values["class"][i])
             cell["p_text"] = "-" if np.isnan(p) else ("< 0.0001" if p < 1e-4 else f"{p:.4f}")
-        out.append(cell)
     return out
 
 
