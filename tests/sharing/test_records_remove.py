@@ -11,6 +11,7 @@ from evidentia.core.errors import Conflict, NotFound
 from evidentia.custody import events
 from evidentia.custody.models import Event
 from evidentia.retention.services.schedule import open_share_or_request_blockers
+from evidentia.sharing.models import RecordsItem
 from evidentia.sharing.services import records, records_clerk
 from tests.sharing.test_c2pa import redacted_version
 from tests.sharing.test_records import REQUEST
@@ -44,6 +45,20 @@ def test_removing_is_recorded_with_the_item_and_reason(carmen, clips, attached):
     event = Event.objects.get(kind=events.RECORDS_ITEM_REMOVED)
     detail = json.loads(event.body)["detail"]
     assert event.item_id == clips[0].pk and detail["reason"] == REASON and detail["plan"] == "1"
+
+
+def test_a_removed_attachment_is_kept_with_who_removed_it_and_why(carmen, clips, attached):
+    records_clerk.remove(carmen, attached, clips[0], REASON)
+    kept = RecordsItem.objects.get(request=attached, item=clips[0])
+    assert kept.removed_at is not None
+    assert (kept.removed_by, kept.removed_reason) == (carmen, REASON)
+
+
+def test_attaching_a_removed_item_again_puts_it_back(carmen, clips, attached, version):
+    records_clerk.remove(carmen, attached, clips[0], REASON)
+    records.attach(carmen, attached, clips[0], version.pk)
+    assert list(attached.attached.values_list("item", flat=True)) == [clips[0].pk]
+    assert RecordsItem.objects.get(request=attached, item=clips[0]).removed_at is None
 
 
 def test_removing_needs_a_reason(carmen, clips, attached):

@@ -178,6 +178,11 @@ class RecordsRequest(models.Model):
         return f"records request {self.reference}"
 
     @property
+    def attached(self) -> models.QuerySet:
+        """The items on the request now (not those taken off it)."""
+        return self.attachments.filter(removed_at__isnull=True)
+
+    @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
 
@@ -189,7 +194,9 @@ class RecordsRequest(models.Model):
 class RecordsItem(models.Model):
     """An evidence item released under a request, as the chosen redacted version."""
 
-    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="attached")
+    request = models.ForeignKey(
+        RecordsRequest, on_delete=models.CASCADE, related_name="attachments"
+    )
     item = models.ForeignKey("evidence.Item", on_delete=models.PROTECT, related_name="+")
     version = models.ForeignKey(
         "redaction.RedactedVersion", on_delete=models.PROTECT, related_name="+"
@@ -198,6 +205,13 @@ class RecordsItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
+    # Taken off the request before fulfilment (kept, not deleted: rule 4); attaching the
+    # item again brings the row back.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["added_at"]

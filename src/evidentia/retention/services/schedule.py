@@ -103,7 +103,9 @@ def open_share_or_request_blockers(item: Item) -> list[str]:
         for s in shares.distinct().order_by("expires_at")
     ]
     requests = RecordsRequest.objects.filter(
-        status__in=RecordsRequest.OPEN, attached__item=item
+        status__in=RecordsRequest.OPEN,
+        attachments__item=item,
+        attachments__removed_at__isnull=True,
     ).distinct()
     reasons += [
         f"it is attached to open public-records request {r.reference}; fulfil or close it first"

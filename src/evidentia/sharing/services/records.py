@@ -309,7 +309,16 @@ def attach(user: User, rr: RecordsRequest, item: Item, version: Any, request=Non
         )
     with transaction.atomic():
         attached, _ = RecordsItem.objects.update_or_create(
-            request=rr, item=item, defaults={"version": chosen, "added_by": user}
+            request=rr,
+            item=item,
+            defaults={
+                "version": chosen,
+                "added_by": user,
+                "added_at": timezone.now(),
+                "removed_at": None,
+                "removed_by": None,
+                "removed_reason": "",
+            },
         )
         _event(
             rr,

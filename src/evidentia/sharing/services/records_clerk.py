@@ -37,8 +37,9 @@ def mails_per_hour() -> int:
 
 
 def remove(user: User, rr: RecordsRequest, item: Item | Any, reason: str, request=None) -> None:
-    """Take an item off an open request. Its disposition block goes with the row: the
-    retention check reads live shares and open requests, so another holder still blocks."""
+    """Take an item off an open request: the row is marked removed, with who and why,
+    never deleted. Its disposition block goes with it: the retention check reads live
+    shares and open requests' current items, so another holder still blocks."""
     records._check(user)
     if rr.status == RecordsRequest.Status.FULFILLED:
         raise Conflict(
@@ -55,13 +56,15 @@ def remove(user: User, rr: RecordsRequest, item: Item | Any, reason: str, reques
         attached = (
             RecordsItem.objects.select_for_update()
             .select_related("item", "version__plan")
-            .filter(request=rr, item_id=getattr(item, "pk", item))
+            .filter(request=rr, item_id=getattr(item, "pk", item), removed_at__isnull=True)
             .first()
         )
         if attached is None:
             raise NotFound("That recording is not attached to this request.")
         plan = attached.version.plan.number
-        attached.delete()
+        attached.removed_at, attached.removed_by = timezone.now(), user
+        attached.removed_reason = reason
+        attached.save(update_fields=["removed_at", "removed_by", "removed_reason"])
         records._event(
             rr,
             events.RECORDS_ITEM_REMOVED,
